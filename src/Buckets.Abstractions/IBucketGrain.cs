@@ -1,0 +1,30 @@
+namespace Buckets.Abstractions;
+
+/// <summary>
+/// One bucket: the entries owned by one API key id, keyed by that id.
+/// All methods validate their input again and throw <see cref="ArgumentException"/> on bad input;
+/// they throw <see cref="BucketUnavailableException"/> when the bucket cannot serve safely yet.
+/// </summary>
+public interface IBucketGrain : IGrainWithStringKey
+{
+    /// <summary>Reads a live entry, or <c>null</c> when it is absent or expired.</summary>
+    ValueTask<BucketValue?> GetAsync(string key);
+
+    /// <summary>Writes one entry, honouring its preconditions.</summary>
+    ValueTask<WriteResult> SetAsync(SetCommand command);
+
+    /// <summary>Deletes one entry; with <paramref name="ifVersion"/> only when the live entry has that version.</summary>
+    ValueTask<WriteResult> DeleteAsync(string key, long? ifVersion);
+
+    /// <summary>Lists live keys starting with <paramref name="prefix"/> that sort after <paramref name="after"/>, in ordinal order.</summary>
+    ValueTask<KeyPage> ListKeysAsync(string prefix, string? after, int limit);
+
+    /// <summary>Applies every operation or none: if any precondition fails, nothing changes.</summary>
+    ValueTask<BatchResult> ApplyBatchAsync(IReadOnlyList<BatchOperation> operations);
+
+    /// <summary>Counts live entries and bytes and reports the policy and backup progress.</summary>
+    ValueTask<BucketStats> GetStatsAsync();
+
+    /// <summary>Replaces the bucket's policy and returns it.</summary>
+    ValueTask<BucketPolicy> SetPolicyAsync(BucketPolicy policy);
+}

@@ -1,0 +1,13 @@
+using Buckets.Abstractions;
+
+namespace Buckets.Core;
+
+/// <summary>One change to a bucket, as kept in its journal until the backup server acknowledges it.</summary>
+public sealed record BucketChange(
+    long Seq,
+    DateTimeOffset At,
+    ChangeKind Kind,
+    string? Key = null,
+    byte[]? Value = null,
+    DateTimeOffset? ExpiresAt = null,
+    BucketPolicy? Policy = null);

@@ -1,0 +1,10 @@
+namespace Buckets.Core;
+
+/// <summary>The kinds of change a bucket records in its journal.</summary>
+public enum ChangeKind
+{
+    Set,
+    Delete,
+    Policy,
+    Clear,
+}

@@ -1,0 +1,63 @@
+using Buckets.Abstractions;
+using Buckets.Abstractions.Http;
+using Buckets.Core;
+using Buckets.Server.Http;
+using Buckets.Server.Security;
+using Microsoft.Extensions.Options;
+
+namespace Buckets.Server.Endpoints;
+
+/// <summary><c>POST /v1/batch</c>: several sets and deletes applied all or nothing.</summary>
+public static class BatchEndpoints
+{
+    public static IEndpointRouteBuilder MapBatchEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/batch", ApplyAsync).WithMetadata(new RequireApiKeyAttribute()).WithTags("Keys");
+        return app;
+    }
+
+    private static async Task<IResult> ApplyAsync(BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> options, HttpContext http)
+    {
+        var limits = options.Value;
+        if (!JsonBody.IsJson(http.Request.ContentType))
+        {
+            return Problems.UnsupportedMediaType("Send the batch as 'application/json'.");
+        }
+
+        var body = await BodyReader.ReadAsync(http.Request, limits.MaxBatchBytes, http.RequestAborted);
+        if (body is null)
+        {
+            return Problems.TooLarge($"The batch is larger than the limit of {limits.MaxBatchBytes} bytes.");
+        }
+
+        if (!JsonBody.TryDeserialize<BatchRequest>(body, out var request, out var jsonError))
+        {
+            return Problems.BadRequest("invalid-json", jsonError);
+        }
+
+        var operations = request?.Operations;
+        if (operations is null || operations.Count == 0 || operations.Count > limits.MaxBatchOperations)
+        {
+            return Problems.BadRequest("invalid-batch", $"'operations' must hold 1 to {limits.MaxBatchOperations} operations.");
+        }
+
+        var converted = new BatchOperation[operations.Count];
+        for (var i = 0; i < operations.Count; i++)
+        {
+            if (BatchOperationParser.TryConvert(operations[i], limits, out var operation) is { } error)
+            {
+                return Problems.BadRequest("invalid-batch", $"Operation {i}: {error}");
+            }
+
+            converted[i] = operation!;
+        }
+
+        var result = await grains.GetGrain<IBucketGrain>(caller.BucketId).ApplyBatchAsync(converted);
+        var response = new BatchResponse(
+            result.Applied,
+            [.. result.Results.Select((r, i) => new BatchOperationResponse(converted[i].Key, WriteProblems.Name(r.Outcome), r.Succeeded ? r.Version : null))]);
+        return result.Applied
+            ? TypedResults.Ok(response)
+            : Problems.Conflict("batch-not-applied", "No operation was applied because at least one precondition failed; see 'results'.", new Dictionary<string, object?> { ["results"] = response.Results });
+    }
+}

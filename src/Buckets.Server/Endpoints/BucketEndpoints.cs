@@ -1,0 +1,54 @@
+using Buckets.Abstractions;
+using Buckets.Abstractions.Http;
+using Buckets.Core;
+using Buckets.Server.Http;
+using Buckets.Server.Security;
+using Microsoft.Extensions.Options;
+
+namespace Buckets.Server.Endpoints;
+
+/// <summary><c>/v1/bucket</c>: the caller's bucket as a whole (stats and policy).</summary>
+public static class BucketEndpoints
+{
+    public static IEndpointRouteBuilder MapBucketEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/bucket").WithMetadata(new RequireApiKeyAttribute()).WithTags("Bucket");
+        group.MapGet("", GetStatsAsync);
+        group.MapPut("/policy", SetPolicyAsync);
+        return app;
+    }
+
+    private static async Task<IResult> GetStatsAsync(BucketCaller caller, IGrainFactory grains)
+    {
+        var stats = await grains.GetGrain<IBucketGrain>(caller.BucketId).GetStatsAsync();
+        return TypedResults.Ok(new BucketStatsResponse(
+            caller.BucketId, stats.Entries, stats.Bytes, stats.OldestExpiry, stats.LastChange, PolicyDto.From(stats.Policy), stats.Backup));
+    }
+
+    private static async Task<IResult> SetPolicyAsync(BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> limits, HttpContext http)
+    {
+        if (!JsonBody.IsJson(http.Request.ContentType))
+        {
+            return Problems.UnsupportedMediaType("Send the policy as 'application/json'.");
+        }
+
+        var body = await BodyReader.ReadAsync(http.Request, PolicyDto.MaxBodyBytes, http.RequestAborted);
+        if (body is null)
+        {
+            return Problems.TooLarge($"A policy body is at most {PolicyDto.MaxBodyBytes} bytes.");
+        }
+
+        if (!JsonBody.TryDeserialize<BucketPolicyDto>(body, out var dto, out var jsonError))
+        {
+            return Problems.BadRequest("invalid-json", jsonError);
+        }
+
+        if (PolicyDto.TryParse(dto, limits.Value, out var policy) is { } error)
+        {
+            return Problems.BadRequest("invalid-policy", error);
+        }
+
+        var applied = await grains.GetGrain<IBucketGrain>(caller.BucketId).SetPolicyAsync(policy!);
+        return TypedResults.Ok(PolicyDto.From(applied));
+    }
+}

@@ -1,0 +1,250 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
+using Buckets.Abstractions;
+using Buckets.Abstractions.Http;
+using Buckets.Core;
+using Buckets.Server.Http;
+using Buckets.Server.Security;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Buckets.Server.Endpoints;
+
+/// <summary><c>/v1/keys</c>: read, write, delete and list the entries of the caller's bucket.</summary>
+public static class KeysEndpoints
+{
+    private const int DefaultListLimit = 100;
+    private const string TtlHeader = "X-TTL";
+
+    public static IEndpointRouteBuilder MapKeysEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/keys").WithMetadata(new RequireApiKeyAttribute()).WithTags("Keys");
+        group.MapGet("", ListAsync);
+        group.MapGet("/{**key}", GetAsync);
+        group.MapPut("/{**key}", PutAsync);
+        group.MapDelete("/{**key}", DeleteAsync);
+        return app;
+    }
+
+    private static async Task<IResult> GetAsync(string? key, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> limits, TimeProvider time, HttpContext http)
+    {
+        if (KeyRules.Validate(key, limits.Value.MaxKeyBytes) is { } error)
+        {
+            return Problems.BadRequest("invalid-key", error);
+        }
+
+        var entry = await grains.GetGrain<IBucketGrain>(caller.BucketId).GetAsync(key!);
+        if (entry is null)
+        {
+            return Problems.NotFound($"The bucket has no live entry '{key}'.");
+        }
+
+        var headers = http.Response.Headers;
+        headers.ETag = EntityTags.Format(entry.Version);
+        if (entry.ExpiresAt is { } expiresAt)
+        {
+            var remaining = expiresAt - time.GetUtcNow();
+            headers[TtlHeader] = Math.Max(1, (long)Math.Ceiling(remaining.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            headers.Expires = expiresAt.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        if (http.Request.Headers.IfNoneMatch.ToString() == headers.ETag.ToString())
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var contentType = Utf8.IsValid(entry.Value) ? "text/plain; charset=utf-8" : "application/octet-stream";
+        return TypedResults.Bytes(entry.Value, contentType);
+    }
+
+    private static async Task<IResult> PutAsync(string? key, string? ttl, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> options, HttpContext http)
+    {
+        var limits = options.Value;
+        if (KeyRules.Validate(key, limits.MaxKeyBytes) is { } keyError)
+        {
+            return Problems.BadRequest("invalid-key", keyError);
+        }
+
+        if (!TryParseTtl(ttl, limits, out var ttlSeconds, out var ttlProblem))
+        {
+            return ttlProblem;
+        }
+
+        if (!TryParseContentType(http.Request.ContentType, out var isText))
+        {
+            return Problems.UnsupportedMediaType("Send the value as 'text/plain; charset=utf-8' or 'application/octet-stream'.");
+        }
+
+        if (!TryParsePreconditions(http.Request.Headers, out var ifVersion, out var createOnly, out var preconditionProblem))
+        {
+            return preconditionProblem;
+        }
+
+        var value = await BodyReader.ReadAsync(http.Request, limits.MaxValueBytes, http.RequestAborted);
+        if (value is null)
+        {
+            return Problems.TooLarge($"The value is larger than the limit of {limits.MaxValueBytes} bytes.");
+        }
+
+        if (isText && !Utf8.IsValid(value))
+        {
+            return Problems.BadRequest("invalid-value", "The body is declared text/plain but is not valid UTF-8; send binary values as application/octet-stream.");
+        }
+
+        var result = await grains.GetGrain<IBucketGrain>(caller.BucketId).SetAsync(new SetCommand(key!, value, ttlSeconds, ifVersion, createOnly));
+        if (result.Succeeded)
+        {
+            http.Response.Headers.ETag = EntityTags.Format(result.Version);
+        }
+
+        return result.Outcome switch
+        {
+            WriteOutcome.Created => TypedResults.Created(http.Request.Path.Value),
+            WriteOutcome.Replaced => TypedResults.NoContent(),
+            _ => WriteProblems.For(result.Outcome, key!),
+        };
+    }
+
+    private static async Task<IResult> DeleteAsync(string? key, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> limits, HttpContext http)
+    {
+        if (KeyRules.Validate(key, limits.Value.MaxKeyBytes) is { } error)
+        {
+            return Problems.BadRequest("invalid-key", error);
+        }
+
+        if (!TryParsePreconditions(http.Request.Headers, out var ifVersion, out var createOnly, out var problem))
+        {
+            return problem;
+        }
+
+        if (createOnly)
+        {
+            return Problems.BadRequest("invalid-precondition", "If-None-Match is not supported on DELETE.");
+        }
+
+        var result = await grains.GetGrain<IBucketGrain>(caller.BucketId).DeleteAsync(key!, ifVersion);
+        return result.Outcome == WriteOutcome.Deleted ? TypedResults.NoContent() : WriteProblems.For(result.Outcome, key!);
+    }
+
+    private static async Task<IResult> ListAsync(string? prefix, string? limit, string? cursor, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> options)
+    {
+        var limits = options.Value;
+        var pageSize = DefaultListLimit;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > limits.MaxListLimit))
+        {
+            return Problems.BadRequest("invalid-limit", $"The limit must be a whole number from 1 to {limits.MaxListLimit}.");
+        }
+
+        prefix ??= "";
+        if (prefix.Length > 0 && KeyRules.Validate(prefix, limits.MaxKeyBytes) is { } prefixError)
+        {
+            return Problems.BadRequest("invalid-prefix", prefixError.Replace("key", "prefix", StringComparison.Ordinal));
+        }
+
+        string? after = null;
+        if (!string.IsNullOrEmpty(cursor) && !TryDecodeCursor(cursor, limits.MaxKeyBytes, out after))
+        {
+            return Problems.BadRequest("invalid-cursor", "The cursor is not one returned by this endpoint.");
+        }
+
+        var page = await grains.GetGrain<IBucketGrain>(caller.BucketId).ListKeysAsync(prefix, after, pageSize);
+        var next = page.NextAfter is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.NextAfter));
+        return TypedResults.Ok(new KeyListResponse(page.Keys, next));
+    }
+
+    private static bool TryDecodeCursor(string cursor, int maxKeyBytes, out string? after)
+    {
+        after = null;
+        if (cursor.Length > Base64Url.GetEncodedLength(maxKeyBytes))
+        {
+            return false;
+        }
+
+        var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
+        if (Base64Url.DecodeFromChars(cursor, bytes, out _, out var written) != System.Buffers.OperationStatus.Done
+            || !Utf8.IsValid(bytes.AsSpan(0, written)))
+        {
+            return false;
+        }
+
+        after = Encoding.UTF8.GetString(bytes, 0, written);
+        return KeyRules.Validate(after, maxKeyBytes) is null;
+    }
+
+    internal static bool TryParseTtl(string? ttl, LimitsOptions limits, out long? ttlSeconds, out IResult problem)
+    {
+        ttlSeconds = null;
+        problem = TypedResults.Empty;
+        if (ttl is null)
+        {
+            return true;
+        }
+
+        if (!long.TryParse(ttl, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || KeyRules.ValidateTtl(seconds, limits.MaxTtlSeconds) is not null)
+        {
+            problem = Problems.BadRequest("invalid-ttl", $"The ttl must be a whole number of seconds from 1 to {limits.MaxTtlSeconds}; got '{ttl}'.");
+            return false;
+        }
+
+        ttlSeconds = seconds;
+        return true;
+    }
+
+    private static bool TryParseContentType(string? header, out bool isText)
+    {
+        isText = false;
+        if (string.IsNullOrEmpty(header))
+        {
+            return true;
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(header, out var mediaType))
+        {
+            return false;
+        }
+
+        if (mediaType.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var charset = mediaType.Charset;
+        isText = mediaType.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
+            && (!charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+        return isText;
+    }
+
+    private static bool TryParsePreconditions(IHeaderDictionary headers, out long? ifVersion, out bool createOnly, out IResult problem)
+    {
+        ifVersion = null;
+        createOnly = false;
+        problem = TypedResults.Empty;
+        var ifMatch = headers.IfMatch.ToString();
+        var ifNoneMatch = headers.IfNoneMatch.ToString();
+        if (ifMatch.Length > 0)
+        {
+            if (!EntityTags.TryParse(ifMatch, out var version))
+            {
+                problem = Problems.BadRequest("invalid-precondition", "If-Match must be one strong ETag such as \"42\".");
+                return false;
+            }
+
+            ifVersion = version;
+        }
+
+        if (ifNoneMatch.Length > 0)
+        {
+            if (ifNoneMatch.Trim() != "*")
+            {
+                problem = Problems.BadRequest("invalid-precondition", "Only 'If-None-Match: *' (create only) is supported on writes.");
+                return false;
+            }
+
+            createOnly = true;
+        }
+
+        return true;
+    }
+}

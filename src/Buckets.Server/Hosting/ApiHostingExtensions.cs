@@ -1,0 +1,37 @@
+using Buckets.Core;
+using Buckets.Server.Endpoints;
+using Buckets.Server.Http;
+using Buckets.Server.Security;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace Buckets.Server.Hosting;
+
+/// <summary>The HTTP side: problem details, limits, authentication and every endpoint group.</summary>
+public static class ApiHostingExtensions
+{
+    // Headers and framing on top of the largest body the API accepts.
+    private const int RequestOverheadBytes = 64 * 1024;
+
+    public static IHostApplicationBuilder AddBucketsApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
+            kestrel.Limits.MaxRequestBodySize = Math.Max(limits.Value.MaxValueBytes, limits.Value.MaxBatchBytes) + RequestOverheadBytes);
+        return builder;
+    }
+
+    public static WebApplication MapBucketsApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<BearerAuthenticationMiddleware>();
+        app.MapHealthEndpoints();
+        app.MapAdminEndpoints();
+        app.MapKeysEndpoints();
+        app.MapBatchEndpoints();
+        app.MapBucketEndpoints();
+        return app;
+    }
+}

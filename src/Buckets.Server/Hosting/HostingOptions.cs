@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Buckets.Server.Hosting;
+
+/// <summary>Silo identity, ports and profile. Bound from <c>Buckets:Hosting</c>.</summary>
+public sealed class HostingOptions
+{
+    public const string SectionName = "Buckets:Hosting";
+
+    /// <summary>Development (default) or Cluster.</summary>
+    public HostingProfile Profile { get; set; } = HostingProfile.Development;
+
+    /// <summary>Orleans cluster id: silos with the same id form one cluster.</summary>
+    [Required]
+    public string ClusterId { get; set; } = "buckets-dev";
+
+    /// <summary>Orleans service id: stable across deployments of the same service.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "buckets";
+
+    /// <summary>Silo-to-silo port.</summary>
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Orleans client gateway port (only Orleans clients use it, not HTTP clients).</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Address this silo advertises to its peers; empty picks loopback in Development and the first interface otherwise.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Where the development profile keeps generated secrets and backups.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using Buckets.Abstractions;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Buckets.Server.Http;
+
+/// <summary>
+/// Turns exceptions that escape a handler into problem answers: an unavailable bucket is a 503
+/// with Retry-After, a refused argument a 400, a malformed HTTP request its own 4xx.
+/// </summary>
+internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            BucketUnavailableException unavailable => Unavailable(context, unavailable),
+            BadHttpRequestException bad => Problems.Make(bad.StatusCode, "bad-request", "The HTTP request is malformed.", bad.Message),
+            ArgumentException argument => Problems.BadRequest("invalid-argument", argument.Message),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+            TimeoutException => Problems.Make(StatusCodes.Status503ServiceUnavailable, "timeout", "The request timed out.", "The bucket did not answer in time; retry."),
+            _ => null,
+        };
+        if (problem is null)
+        {
+            return false;
+        }
+
+        LogHandled(logger, exception.GetType().Name, problem.StatusCode);
+        await problem.ExecuteAsync(context);
+        return true;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unavailable(HttpContext context, BucketUnavailableException exception)
+    {
+        context.Response.Headers.RetryAfter = exception.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return Problems.Unavailable(exception.Message);
+    }
+
+    [LoggerMessage(2001, LogLevel.Information, "Request failed with {ExceptionType}, answered {StatusCode}")]
+    private static partial void LogHandled(ILogger logger, string exceptionType, int statusCode);
+}

@@ -1,0 +1,15 @@
+using System.Reflection;
+
+namespace Buckets.Server.Http;
+
+/// <summary>The authenticated caller of a <c>/v1</c> endpoint: the bucket its API key names.</summary>
+public sealed record BucketCaller(string BucketId)
+{
+    private static readonly object ItemKey = new();
+
+    public static void Set(HttpContext context, string bucketId) => context.Items[ItemKey] = new BucketCaller(bucketId);
+
+    /// <summary>Minimal API binding: the authentication middleware has already run.</summary>
+    public static ValueTask<BucketCaller?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        ValueTask.FromResult(context.Items.TryGetValue(ItemKey, out var caller) ? caller as BucketCaller : null);
+}

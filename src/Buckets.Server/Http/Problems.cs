@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Buckets.Server.Http;
+
+/// <summary>The problem+json answers of the API, one place so titles and types stay consistent.</summary>
+public static class Problems
+{
+    private const string TypeBase = "https://buckets.dev/problems/";
+
+    public static ProblemHttpResult BadRequest(string type, string detail) => Make(StatusCodes.Status400BadRequest, type, "The request is invalid.", detail);
+
+    public static ProblemHttpResult Unauthorized(string detail) => Make(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication failed.", detail);
+
+    public static ProblemHttpResult NotFound(string detail) => Make(StatusCodes.Status404NotFound, "not-found", "No such entry.", detail);
+
+    public static ProblemHttpResult Conflict(string type, string detail, IDictionary<string, object?>? extensions = null) =>
+        Make(StatusCodes.Status409Conflict, type, "The request conflicts with the bucket's state.", detail, extensions);
+
+    public static ProblemHttpResult PreconditionFailed(string detail) => Make(StatusCodes.Status412PreconditionFailed, "precondition-failed", "A precondition failed.", detail);
+
+    public static ProblemHttpResult TooLarge(string detail) => Make(StatusCodes.Status413PayloadTooLarge, "too-large", "The request body is too large.", detail);
+
+    public static ProblemHttpResult UnsupportedMediaType(string detail) => Make(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type.", detail);
+
+    public static ProblemHttpResult Unavailable(string detail) => Make(StatusCodes.Status503ServiceUnavailable, "unavailable", "The bucket is temporarily unavailable.", detail);
+
+    public static ProblemHttpResult Make(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type, extensions: extensions);
+}
