@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the solution in Release and runs every test project; ends with one line
+# "N passed, N failed" totalled over all test projects.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+if ! dotnet build Buckets.sln -c Release 2>&1 | tee "$log" | grep -E "error|Build succeeded|Warn|Time Elapsed"; then
+  :
+fi
+if ! grep -q "Build succeeded" "$log"; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test Buckets.sln -c Release --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # A test host crashed or a project reported no summary: count it as a failure.
+  failed=1
+fi
+echo "${passed} passed, ${failed} failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Buckets.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A built Buckets executable running as its own OS process on 127.0.0.1. Output is captured so
+/// a failing test can show it; <see cref="Kill"/> is a hard kill (SIGKILL), like a crashed node.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly Process _process;
+
+    private ServiceProcess(string name, Process process, Uri baseAddress)
+    {
+        Name = name;
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the assembly with settings as environment variables and waits until <c>/readyz</c> answers 200.</summary>
+    public static async Task<ServiceProcess> StartAsync(string name, string assembly, string workingDirectory, int httpPort, IReadOnlyDictionary<string, string> settings)
+    {
+        if (!File.Exists(assembly))
+        {
+            throw new FileNotFoundException($"{assembly} is not built; build the solution first.", assembly);
+        }
+
+        var baseAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(assembly);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var service = new ServiceProcess(name, process, baseAddress);
+        process.OutputDataReceived += (_, e) => service.Capture(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Capture(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await service.WaitReadyAsync();
+        return service;
+    }
+
+    public HttpClient CreateClient(string? bearer = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", bearer);
+        }
+
+        return client;
+    }
+
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private void Capture(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue($"[{Name}] {line}");
+        }
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < StartTimeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} during start-up:{Environment.NewLine}{Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync("/readyz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Listening but not answering yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{Name} was not ready on {BaseAddress} within {StartTimeout}:{Environment.NewLine}{Output}");
+    }
+}
