@@ -1,0 +1,57 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+namespace Buckets.Englang;
+
+/// <summary>
+/// Parses one Englang line. Never throws on malformed input: failures come back as an error
+/// message naming the column and what was expected.
+/// <list type="bullet">
+/// <item><c>static bool TryParse(ReadOnlySpan&lt;byte&gt; lineWithoutNewline, out EnglangRecord? record, out string? error)</c>: the UTF-8 bytes of a line without its line feed.</item>
+/// <item><c>static bool TryParse(string line, out EnglangRecord? record, out string? error)</c>: convenience; one trailing line feed is allowed.</item>
+/// </list>
+/// The checksum is checked first, then the text must match the grammar in docs/englang.md exactly
+/// (the parser accepts only the canonical spelling the writer produces).
+/// </summary>
+public static class EnglangParser
+{
+    /// <summary>Parses the UTF-8 bytes of one line without its line feed.</summary>
+    public static bool TryParse(
+        ReadOnlySpan<byte> lineWithoutNewline,
+        [NotNullWhen(true)] out EnglangRecord? record,
+        [NotNullWhen(false)] out string? error)
+    {
+        record = null;
+        if (!LineChecksum.TryGetBody(lineWithoutNewline, out var body, out error))
+        {
+            return false;
+        }
+
+        var c = new BodyCursor(body);
+        if (!c.Expect("On "u8) || !c.ReadTimestamp(out var at) || !c.Expect(", bucket "u8)
+            || !c.ReadBucketId(out var bucketId) || !c.Expect(" "u8)
+            || !EventParser.TryParse(ref c, at, bucketId, out record)
+            || !c.Expect("."u8) || !c.ExpectEnd() || record is null)
+        {
+            record = null;
+            error = c.Error;
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>Parses one line given as a string; a single trailing line feed is ignored.</summary>
+    public static bool TryParse(
+        string line,
+        [NotNullWhen(true)] out EnglangRecord? record,
+        [NotNullWhen(false)] out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var text = line.EndsWith('\n') ? line.AsSpan(0, line.Length - 1) : line.AsSpan();
+        var bytes = new byte[Encoding.UTF8.GetByteCount(text)];
+        Encoding.UTF8.GetBytes(text, bytes);
+        return TryParse(bytes, out record, out error);
+    }
+}

@@ -1,0 +1,101 @@
+namespace Buckets.Englang;
+
+/// <summary>Writes the event part of a line: everything between the bucket id and the final period.</summary>
+internal static class EventWriter
+{
+    public static void Write(ref LineBuilder line, EnglangRecord record)
+    {
+        switch (record)
+        {
+            case SetRecord set:
+                line.Append("set "u8);
+                line.AppendQuoted(set.Key);
+                line.Append(" to "u8);
+                line.AppendValue(set.Value);
+                AppendExpiring(ref line, set.ExpiresAt);
+                AppendChange(ref line, set.Seq);
+                break;
+            case DeleteRecord delete:
+                line.Append("deleted "u8);
+                line.AppendQuoted(delete.Key);
+                AppendChange(ref line, delete.Seq);
+                break;
+            case ExpireRecord expire:
+                line.Append("made "u8);
+                line.AppendQuoted(expire.Key);
+                if (expire.ExpiresAt is { } expiresAt)
+                {
+                    line.Append(" expire on "u8);
+                    line.AppendTimestamp(expiresAt);
+                }
+                else
+                {
+                    line.Append(" never expire"u8);
+                }
+
+                AppendChange(ref line, expire.Seq);
+                break;
+            case PolicyRecord policy:
+                line.Append("changed its policy to "u8);
+                AppendDurability(ref line, policy.Durability);
+                line.Append(" durability with "u8);
+                AppendTtl(ref line, policy.DefaultTtl);
+                AppendChange(ref line, policy.Seq);
+                break;
+            case EraseRecord erase:
+                line.Append("was erased"u8);
+                AppendChange(ref line, erase.Seq);
+                break;
+            case ClearRecord clear:
+                line.Append("was cleared of all entries"u8);
+                AppendChange(ref line, clear.Seq);
+                break;
+            default:
+                SnapshotEventWriter.Write(ref line, record);
+                break;
+        }
+    }
+
+    public static void AppendExpiring(ref LineBuilder line, DateTimeOffset? expiresAt)
+    {
+        if (expiresAt is { } value)
+        {
+            line.Append(", expiring on "u8);
+            line.AppendTimestamp(value);
+        }
+    }
+
+    public static void AppendDurability(ref LineBuilder line, string durability) => line.Append(durability switch
+    {
+        EnglangDurability.Cache => "cache"u8,
+        EnglangDurability.Critical => "critical"u8,
+        _ => "standard"u8,
+    });
+
+    public static void AppendTtl(ref LineBuilder line, TimeSpan? defaultTtl)
+    {
+        if (defaultTtl is not { } ttl)
+        {
+            line.Append("no default expiry"u8);
+            return;
+        }
+
+        var seconds = ttl.Ticks / TimeSpan.TicksPerSecond;
+        line.Append("a default expiry of "u8);
+        line.AppendNumber(seconds);
+        line.Append(seconds == 1 ? " second"u8 : " seconds"u8);
+    }
+
+    public static void AppendCount(ref LineBuilder line, long count)
+    {
+        line.AppendNumber(count);
+        line.Append(count == 1 ? " entry"u8 : " entries"u8);
+    }
+
+    private static void AppendChange(ref LineBuilder line, long seq)
+    {
+        line.Append(" (change "u8);
+        line.AppendNumber(seq);
+        line.Append((byte)')');
+    }
+}
