@@ -1,0 +1,82 @@
+using System.Globalization;
+using Buckets.Deployment.Tests.Infrastructure;
+using k8s.Models;
+
+namespace Buckets.Deployment.Tests;
+
+/// <summary>Services reach real pods on real ports; nothing here is checked by an API server offline.</summary>
+public sealed class ServiceTests
+{
+    public static TheoryData<string> ServiceNames => [.. Manifests.OfType<V1Service>().Select(s => s.Metadata.Name)];
+
+    public static TheoryData<string> WorkloadIds => [.. Manifests.Workloads.Select(w => w.Id)];
+
+    [Theory]
+    [MemberData(nameof(WorkloadIds))]
+    public void Workload_selector_matches_its_own_pod_template(string id)
+    {
+        var workload = Manifests.Workload(id);
+
+        Assert.True(workload.Carries(workload.Selector.MatchLabels), $"{id}: spec.selector does not match the template labels");
+    }
+
+    [Theory]
+    [MemberData(nameof(ServiceNames))]
+    public void Service_selects_labels_a_workload_carries(string name)
+    {
+        var service = Manifests.Named<V1Service>(name);
+
+        Assert.NotEmpty(Selected(service));
+    }
+
+    [Theory]
+    [MemberData(nameof(ServiceNames))]
+    public void Service_target_ports_exist_on_every_selected_workload(string name)
+    {
+        var service = Manifests.Named<V1Service>(name);
+
+        foreach (var workload in Selected(service))
+        {
+            foreach (var port in service.Spec.Ports)
+            {
+                var target = ContainerPort(workload, port);
+                Assert.True(target is not null, $"Service {name} port {port.Name}: target {port.TargetPort?.Value ?? port.Port.ToString(CultureInfo.InvariantCulture)} is no container port of {workload}");
+                if (service.Spec.ClusterIP == "None")
+                {
+                    Assert.True(port.Port == target.ContainerPort, $"headless Service {name} cannot remap {port.Port} to {target.ContainerPort}: clients dial the pod directly");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Public_service_maps_port_80_to_the_silo_http_port()
+    {
+        var service = Manifests.Named<V1Service>("buckets");
+        var port = Assert.Single(service.Spec.Ports);
+
+        Assert.Equal("ClusterIP", service.Spec.Type ?? "ClusterIP");
+        Assert.Equal(80, port.Port);
+        Assert.Equal(8080, ContainerPort(Manifests.Workload("Deployment/buckets-silo"), port)?.ContainerPort);
+    }
+
+    [Fact]
+    public void Backup_server_url_names_a_service_port_in_this_namespace()
+    {
+        var url = new Uri(Manifests.Config.Data["Buckets__Backup__ServerUrl"]);
+        var labels = url.Host.Split('.');
+        var service = Manifests.Named<V1Service>(labels[0]);
+
+        Assert.True(labels.Length == 1 || labels[1] == "buckets", $"{url.Host} points outside the buckets namespace");
+        Assert.Contains(service.Spec.Ports, p => p.Port == url.Port);
+    }
+
+    private static List<Workload> Selected(V1Service service) => [.. Manifests.Workloads.Where(w => w.Carries(service.Spec.Selector))];
+
+    private static V1ContainerPort? ContainerPort(Workload workload, V1ServicePort port)
+    {
+        var target = port.TargetPort?.Value ?? port.Port.ToString(CultureInfo.InvariantCulture);
+        return workload.AllContainers.SelectMany(c => c.Ports ?? [])
+            .FirstOrDefault(p => p.Name == target || p.ContainerPort.ToString(CultureInfo.InvariantCulture) == target);
+    }
+}
