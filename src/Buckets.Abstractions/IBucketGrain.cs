@@ -25,6 +25,15 @@ public interface IBucketGrain : IGrainWithStringKey
     /// <summary>Counts live entries and bytes and reports the policy and backup progress.</summary>
     ValueTask<BucketStats> GetStatsAsync();
 
-    /// <summary>Replaces the bucket's policy and returns it.</summary>
+    /// <summary>Replaces the bucket's policy and returns it; recorded with the backup server before it takes effect.</summary>
     ValueTask<BucketPolicy> SetPolicyAsync(BucketPolicy policy);
+
+    /// <summary>The bucket's live entries as an Englang snapshot (UTF-8).</summary>
+    ValueTask<byte[]> ExportAsync();
+
+    /// <summary>Replaces the bucket's state with an Englang snapshot (restore); recorded as a new change.</summary>
+    ValueTask<long> RestoreAsync(byte[] snapshot);
+
+    /// <summary>Erases the bucket from memory and from the backup server (an audit line remains, without data).</summary>
+    ValueTask EraseAsync();
 }

@@ -1,5 +1,3 @@
-using Buckets.Abstractions;
-
 namespace Buckets.Core;
 
 /// <summary>One change to a bucket, as kept in its journal until the backup server acknowledges it.</summary>
@@ -7,7 +5,6 @@ public sealed record BucketChange(
     long Seq,
     DateTimeOffset At,
     ChangeKind Kind,
-    string? Key = null,
+    string Key,
     byte[]? Value = null,
-    DateTimeOffset? ExpiresAt = null,
-    BucketPolicy? Policy = null);
+    DateTimeOffset? ExpiresAt = null);

@@ -92,17 +92,6 @@ public sealed partial class BucketMap
         return new WriteResult(WriteOutcome.Deleted, seq);
     }
 
-    /// <summary>Records a policy change as a change of its own, so backups replay it.</summary>
-    public long RecordPolicy(BucketPolicy policy, DateTimeOffset now) => Record(ChangeKind.Policy, now, policy: policy);
-
-    /// <summary>Removes every entry as one recorded change.</summary>
-    public long Clear(DateTimeOffset now)
-    {
-        var seq = Record(ChangeKind.Clear, now);
-        RemoveAll();
-        return seq;
-    }
-
     /// <summary>Counts live entries and bytes after reclaiming everything expired.</summary>
     public (long Entries, long Bytes, DateTimeOffset? OldestExpiry) Measure(DateTimeOffset now)
     {
@@ -129,7 +118,7 @@ public sealed partial class BucketMap
         Store(key, entry, _entries.TryGetValue(key, out var previous) ? previous : null);
     }
 
-    /// <summary>Sets the change sequence after loading saved state.</summary>
+    /// <summary>Sets the change sequence after loading saved state, or when a snapshot recorded elsewhere becomes a change.</summary>
     public void ResetSequence(long lastSeq) => LastSeq = lastSeq;
 
     /// <summary>Drops every entry without recording a change (erase, or replacing state on restore).</summary>
@@ -165,10 +154,10 @@ public sealed partial class BucketMap
     private bool Fits(long newEntries, long growth) =>
         _entries.Count + newEntries <= _limits.MaxEntriesPerBucket && _bytes + growth <= _limits.MaxBytesPerBucket;
 
-    private long Record(ChangeKind kind, DateTimeOffset now, string? key = null, byte[]? value = null, DateTimeOffset? expiresAt = null, BucketPolicy? policy = null)
+    private long Record(ChangeKind kind, DateTimeOffset now, string key, byte[]? value = null, DateTimeOffset? expiresAt = null)
     {
         LastSeq++;
-        Journal?.Append(new BucketChange(LastSeq, now, kind, key, value, expiresAt, policy));
+        Journal?.Append(new BucketChange(LastSeq, now, kind, key, value, expiresAt));
         return LastSeq;
     }
 

@@ -5,6 +5,4 @@ public enum ChangeKind
 {
     Set,
     Delete,
-    Policy,
-    Clear,
 }

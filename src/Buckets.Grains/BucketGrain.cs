@@ -1,5 +1,7 @@
 using Buckets.Abstractions;
+using Buckets.Abstractions.Backup;
 using Buckets.Core;
+using Buckets.Grains.Backup;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,13 +10,17 @@ namespace Buckets.Grains;
 /// <summary>
 /// One bucket in memory, keyed by its API key id. Orleans runs one activation at a time, so the
 /// map needs no locks. Reads and writes are synchronous against the map; only backup I/O awaits.
+/// Before serving anything an activation loads its saved state from the backup server
+/// (<see cref="EnsureReadyAsync"/>); when that fails it answers "unavailable", never an empty bucket.
 /// </summary>
-public sealed partial class BucketGrain : Grain, IBucketGrain
+public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicationGrain
 {
     private readonly LimitsOptions _limits;
     private readonly BucketGrainOptions _options;
     private readonly TimeProvider _time;
     private readonly BucketsMetrics _metrics;
+    private readonly IBackupClient _backup;
+    private readonly DirtyBuckets _dirty;
     private readonly ILogger<BucketGrain> _logger;
     private BucketMap _map;
     private BucketPolicy _policy = BucketPolicy.Default;
@@ -27,12 +33,16 @@ public sealed partial class BucketGrain : Grain, IBucketGrain
         IOptions<BucketGrainOptions> options,
         TimeProvider time,
         BucketsMetrics metrics,
+        IBackupClient backup,
+        DirtyBuckets dirty,
         ILogger<BucketGrain> logger)
     {
         _limits = limits.Value;
         _options = options.Value;
         _time = time;
         _metrics = metrics;
+        _backup = backup;
+        _dirty = dirty;
         _logger = logger;
         _map = new BucketMap(_limits);
     }
@@ -42,42 +52,48 @@ public sealed partial class BucketGrain : Grain, IBucketGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _metrics.BucketActivated();
-        GrainsLog.Activated(_logger, BucketId, _map.StoredCount, _map.LastSeq);
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GrainsLog.Deactivating(_logger, BucketId, reason.ReasonCode.ToString());
+        await FlushBestEffortAsync(cancellationToken);
+        _dirty.Clear(BucketId);
         _metrics.BucketDeactivated();
         _metrics.EntriesChanged(-_reportedEntries);
         _reportedEntries = 0;
-        return Task.CompletedTask;
     }
 
-    public ValueTask<BucketValue?> GetAsync(string key)
+    public async ValueTask<BucketValue?> GetAsync(string key)
     {
         RequireValidKey(key);
+        await EnsureReadyAsync();
         var found = _map.TryGet(key, Now, out var entry);
         ReportMetrics();
-        return ValueTask.FromResult(found ? new BucketValue(entry.Value, entry.Version, entry.ExpiresAt) : null);
+        return found ? new BucketValue(entry.Value, entry.Version, entry.ExpiresAt) : null;
     }
 
-    public ValueTask<WriteResult> SetAsync(SetCommand command)
+    public async ValueTask<WriteResult> SetAsync(SetCommand command)
     {
         RequireValidSet(command.Key, command.Value, command.TtlSeconds);
+        await EnsureReadyAsync();
         var now = Now;
         var result = _map.Set(command.Key, command.Value, ExpiryFor(command.TtlSeconds, now), command.IfVersion, command.CreateOnly, now);
-        return AfterWriteAsync(result);
+        await AfterWriteAsync(result.Succeeded);
+        return result;
     }
 
-    public ValueTask<WriteResult> DeleteAsync(string key, long? ifVersion)
+    public async ValueTask<WriteResult> DeleteAsync(string key, long? ifVersion)
     {
         RequireValidKey(key);
-        return AfterWriteAsync(_map.Delete(key, ifVersion, Now));
+        await EnsureReadyAsync();
+        var result = _map.Delete(key, ifVersion, Now);
+        await AfterWriteAsync(result.Succeeded);
+        return result;
     }
 
-    public ValueTask<KeyPage> ListKeysAsync(string prefix, string? after, int limit)
+    public async ValueTask<KeyPage> ListKeysAsync(string prefix, string? after, int limit)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         if (limit < 1 || limit > _limits.MaxListLimit)
@@ -85,10 +101,11 @@ public sealed partial class BucketGrain : Grain, IBucketGrain
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"The limit must be from 1 to {_limits.MaxListLimit}.");
         }
 
-        return ValueTask.FromResult(_map.ListKeys(prefix, after, limit, Now));
+        await EnsureReadyAsync();
+        return _map.ListKeys(prefix, after, limit, Now);
     }
 
-    public ValueTask<BatchResult> ApplyBatchAsync(IReadOnlyList<BatchOperation> operations)
+    public async ValueTask<BatchResult> ApplyBatchAsync(IReadOnlyList<BatchOperation> operations)
     {
         if (operations.Count == 0 || operations.Count > _limits.MaxBatchOperations)
         {
@@ -107,16 +124,19 @@ public sealed partial class BucketGrain : Grain, IBucketGrain
             }
         }
 
+        await EnsureReadyAsync();
         var now = Now;
         var result = _map.ApplyBatch(operations, op => ExpiryFor(op.TtlSeconds, now), now);
-        return AfterBatchAsync(result);
+        await AfterWriteAsync(result.Applied);
+        return result;
     }
 
-    public ValueTask<BucketStats> GetStatsAsync()
+    public async ValueTask<BucketStats> GetStatsAsync()
     {
+        await EnsureReadyAsync();
         var (entries, bytes, oldest) = _map.Measure(Now);
         ReportMetrics();
-        return ValueTask.FromResult(new BucketStats(entries, bytes, oldest, _map.LastSeq, _policy, BackupProgress()));
+        return new BucketStats(entries, bytes, oldest, _map.LastSeq, _policy, BackupProgress());
     }
 
     public ValueTask<BucketPolicy> SetPolicyAsync(BucketPolicy policy)

@@ -5,12 +5,24 @@ namespace Buckets.Grains;
 /// <summary>Source-generated log messages of the grains. Never log values or secrets.</summary>
 internal static partial class GrainsLog
 {
-    [LoggerMessage(1001, LogLevel.Debug, "Bucket {BucketId} activated with {Entries} entries at change {LastSeq}")]
-    public static partial void Activated(ILogger logger, string bucketId, int entries, long lastSeq);
+    [LoggerMessage(1001, LogLevel.Debug, "Bucket {BucketId} activated with {Entries} entries at change {LastSeq}, epoch {Epoch}")]
+    public static partial void Activated(ILogger logger, string bucketId, int entries, long lastSeq, long epoch);
 
     [LoggerMessage(1002, LogLevel.Debug, "Bucket {BucketId} deactivating ({Reason})")]
     public static partial void Deactivating(ILogger logger, string bucketId, string reason);
 
     [LoggerMessage(1003, LogLevel.Warning, "Bucket {BucketId} journal overflowed at {Capacity} changes; the backup server will receive a full snapshot")]
     public static partial void JournalOverflowed(ILogger logger, string bucketId, int capacity);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Bucket {BucketId} could not load its saved state; answering unavailable")]
+    public static partial void RehydrateFailed(ILogger logger, string bucketId, Exception exception);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Bucket {BucketId} could not store changes up to {Seq} with the backup server")]
+    public static partial void PushFailed(ILogger logger, string bucketId, long seq, Exception exception);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Bucket {BucketId} epoch {Epoch} was fenced off by a newer activation; deactivating")]
+    public static partial void Fenced(ILogger logger, string bucketId, long epoch);
+
+    [LoggerMessage(1007, LogLevel.Information, "Bucket {BucketId}: backup server answered {Status} at change {LastSeq}; sending a full snapshot next")]
+    public static partial void SnapshotRequested(ILogger logger, string bucketId, string status, long lastSeq);
 }

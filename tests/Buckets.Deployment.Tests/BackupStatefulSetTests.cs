@@ -26,7 +26,7 @@ public sealed class BackupStatefulSetTests
         var mount = Assert.Single(Server.VolumeMounts, m => m.Name == claim.Metadata.Name);
 
         Assert.Equal(DataDirectory, mount.MountPath);
-        Assert.Equal(DataDirectory, Assert.Single(Server.Env, e => e.Name == "Backup__DataDirectory").Value);
+        Assert.Equal(DataDirectory, Assert.Single(Server.Env, e => e.Name == "Backup__Store__DataDirectory").Value);
         Assert.Equal(["ReadWriteOnce"], claim.Spec.AccessModes);
         Assert.Equal(10m * 1024 * 1024 * 1024, claim.Spec.Resources.Requests["storage"].ToDecimal());
     }

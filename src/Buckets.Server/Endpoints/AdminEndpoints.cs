@@ -1,4 +1,7 @@
+using System.Globalization;
+using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
+using Buckets.Grains.Backup;
 using Buckets.Core.Security;
 using Buckets.Server.Http;
 using Buckets.Server.Security;
@@ -14,7 +17,53 @@ public static class AdminEndpoints
     {
         var group = app.MapGroup("/admin").WithMetadata(new RequireAdminTokenAttribute()).WithTags("Admin");
         group.MapPost("/keys", MintKeyAsync);
+        group.MapPost("/buckets/{bucketId}/restore", RestoreAsync);
         return app;
+    }
+
+    /// <summary>Replaces a bucket's state with its backup at a sequence number or a point in time (latest when neither).</summary>
+    private static async Task<IResult> RestoreAsync(string bucketId, string? seq, string? at, IBackupClient backup, IGrainFactory grains, HttpContext http)
+    {
+        if (!ApiKeyAuthority.IsValidId(bucketId))
+        {
+            return Problems.BadRequest("invalid-id", "A bucket id is 1 to 64 characters of a-z, 0-9, '-' and '_'.");
+        }
+
+        long? atSeq = null;
+        DateTimeOffset? atTime = null;
+        if (seq is not null && at is not null)
+        {
+            return Problems.BadRequest("invalid-restore-point", "Give either 'seq' or 'at', not both.");
+        }
+
+        if (seq is not null)
+        {
+            if (!long.TryParse(seq, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
+            {
+                return Problems.BadRequest("invalid-restore-point", "'seq' must be a positive whole number.");
+            }
+
+            atSeq = parsed;
+        }
+
+        if (at is not null)
+        {
+            if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            {
+                return Problems.BadRequest("invalid-restore-point", "'at' must be an ISO 8601 time such as 2026-11-25T00:31:09Z.");
+            }
+
+            atTime = parsed;
+        }
+
+        var snapshot = await backup.ReadStateAsync(bucketId, atSeq, atTime, http.RequestAborted);
+        if (snapshot is null)
+        {
+            return Problems.NotFound($"No backup of bucket {bucketId}.");
+        }
+
+        var newSeq = await grains.GetGrain<IBucketGrain>(bucketId).RestoreAsync(snapshot);
+        return TypedResults.Ok(new RestoreResponse(bucketId, atSeq, atTime, newSeq));
     }
 
     private static async Task<IResult> MintKeyAsync(ApiKeyAuthority authority, HttpContext http)

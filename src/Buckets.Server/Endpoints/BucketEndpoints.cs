@@ -15,7 +15,18 @@ public static class BucketEndpoints
         var group = app.MapGroup("/v1/bucket").WithMetadata(new RequireApiKeyAttribute()).WithTags("Bucket");
         group.MapGet("", GetStatsAsync);
         group.MapPut("/policy", SetPolicyAsync);
+        group.MapGet("/export", ExportAsync);
+        group.MapDelete("", EraseAsync);
         return app;
+    }
+
+    private static async Task<IResult> ExportAsync(BucketCaller caller, IGrainFactory grains) =>
+        TypedResults.Bytes(await grains.GetGrain<IBucketGrain>(caller.BucketId).ExportAsync(), "text/plain; charset=utf-8");
+
+    private static async Task<IResult> EraseAsync(BucketCaller caller, IGrainFactory grains)
+    {
+        await grains.GetGrain<IBucketGrain>(caller.BucketId).EraseAsync();
+        return TypedResults.NoContent();
     }
 
     private static async Task<IResult> GetStatsAsync(BucketCaller caller, IGrainFactory grains)

@@ -30,6 +30,7 @@ public static class KeysEndpoints
 
     private static async Task<IResult> GetAsync(string? key, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> limits, TimeProvider time, HttpContext http)
     {
+        key = KeyFromRawTarget(http, key);
         if (KeyRules.Validate(key, limits.Value.MaxKeyBytes) is { } error)
         {
             return Problems.BadRequest("invalid-key", error);
@@ -50,7 +51,8 @@ public static class KeysEndpoints
             headers.Expires = expiresAt.ToString("R", CultureInfo.InvariantCulture);
         }
 
-        if (http.Request.Headers.IfNoneMatch.ToString() == headers.ETag.ToString())
+        var current = new EntityTagHeaderValue(headers.ETag.ToString());
+        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
@@ -61,6 +63,7 @@ public static class KeysEndpoints
 
     private static async Task<IResult> PutAsync(string? key, string? ttl, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> options, HttpContext http)
     {
+        key = KeyFromRawTarget(http, key);
         var limits = options.Value;
         if (KeyRules.Validate(key, limits.MaxKeyBytes) is { } keyError)
         {
@@ -101,7 +104,7 @@ public static class KeysEndpoints
 
         return result.Outcome switch
         {
-            WriteOutcome.Created => TypedResults.Created(http.Request.Path.Value),
+            WriteOutcome.Created => TypedResults.Created("/v1/keys/" + string.Join('/', key!.Split('/').Select(Uri.EscapeDataString))),
             WriteOutcome.Replaced => TypedResults.NoContent(),
             _ => WriteProblems.For(result.Outcome, key!),
         };
@@ -109,6 +112,7 @@ public static class KeysEndpoints
 
     private static async Task<IResult> DeleteAsync(string? key, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> limits, HttpContext http)
     {
+        key = KeyFromRawTarget(http, key);
         if (KeyRules.Validate(key, limits.Value.MaxKeyBytes) is { } error)
         {
             return Problems.BadRequest("invalid-key", error);
@@ -131,7 +135,7 @@ public static class KeysEndpoints
     private static async Task<IResult> ListAsync(string? prefix, string? limit, string? cursor, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> options)
     {
         var limits = options.Value;
-        var pageSize = DefaultListLimit;
+        var pageSize = Math.Min(DefaultListLimit, limits.MaxListLimit);
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > limits.MaxListLimit))
         {
             return Problems.BadRequest("invalid-limit", $"The limit must be a whole number from 1 to {limits.MaxListLimit}.");
@@ -152,6 +156,20 @@ public static class KeysEndpoints
         var page = await grains.GetGrain<IBucketGrain>(caller.BucketId).ListKeysAsync(prefix, after, pageSize);
         var next = page.NextAfter is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.NextAfter));
         return TypedResults.Ok(new KeyListResponse(page.Keys, next));
+    }
+
+    private static string? KeyFromRawTarget(HttpContext http, string? routeKey)
+    {
+        var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (routeKey is null || !routeKey.Contains('%', StringComparison.Ordinal) || string.IsNullOrEmpty(raw))
+        {
+            return routeKey;
+        }
+
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var path = query >= 0 ? raw[..query] : raw;
+        var start = path.IndexOf("/v1/keys/", StringComparison.OrdinalIgnoreCase);
+        return start < 0 ? routeKey : Uri.UnescapeDataString(path[(start + "/v1/keys/".Length)..]);
     }
 
     private static bool TryDecodeCursor(string cursor, int maxKeyBytes, out string? after)
@@ -210,7 +228,7 @@ public static class KeysEndpoints
             return true;
         }
 
-        var charset = mediaType.Charset;
+        var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset);
         isText = mediaType.MediaType.Equals("text/plain", StringComparison.OrdinalIgnoreCase)
             && (!charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
         return isText;

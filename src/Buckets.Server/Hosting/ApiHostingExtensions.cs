@@ -1,3 +1,5 @@
+using Buckets.Backup.Endpoints;
+using Buckets.Backup.Storage;
 using Buckets.Core;
 using Buckets.Server.Endpoints;
 using Buckets.Server.Http;
@@ -32,6 +34,13 @@ public static class ApiHostingExtensions
         app.MapKeysEndpoints();
         app.MapBatchEndpoints();
         app.MapBucketEndpoints();
+        app.MapReplicationEndpoints();
+        if (app.Services.GetService<IBackupStore>() is not null)
+        {
+            // The development profile hosts the backup service: expose its status and admin views too.
+            app.MapBackupAdminEndpoints();
+        }
+
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Buckets.Core;
 using Buckets.Grains;
+using Buckets.Server.Backup;
 using Buckets.Server.Endpoints;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,7 @@ public static class SiloHostingExtensions
         services.AddOptions<BucketGrainOptions>().BindConfiguration(BucketGrainOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BucketsMetrics>();
+        builder.AddBucketsBackup();
         return builder;
     }
 

@@ -15,6 +15,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         var problem = exception switch
         {
             BucketUnavailableException unavailable => Unavailable(context, unavailable),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.TooLarge("The request body is larger than the server accepts."),
             BadHttpRequestException bad => Problems.Make(bad.StatusCode, "bad-request", "The HTTP request is malformed.", bad.Message),
             ArgumentException argument => Problems.BadRequest("invalid-argument", argument.Message),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,

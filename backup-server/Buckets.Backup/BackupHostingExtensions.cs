@@ -1,0 +1,71 @@
+using Buckets.Backup.Endpoints;
+using Buckets.Backup.Maintenance;
+using Buckets.Backup.Pulling;
+using Buckets.Backup.Security;
+using Buckets.Backup.Status;
+using Buckets.Backup.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Buckets.Backup;
+
+/// <summary>
+/// DI wiring of the backup service. <see cref="AddBackupCore"/> is everything but where changes come
+/// from, so the development profile can host it inside the silo process; <see cref="AddBackupServer"/>
+/// is the standalone server that pulls registered silos over HTTP.
+/// </summary>
+public static class BackupHostingExtensions
+{
+    public static IHostApplicationBuilder AddBackupCore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<BackupStoreOptions>().BindConfiguration(BackupStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PullOptions>().BindConfiguration(PullOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddInternalToken();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IBackupStore, FileBackupStore>();
+        services.TryAddSingleton(sp => new BackupHealth(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<StatusOptions>>(),
+            sp.GetRequiredService<IOptions<BackupStoreOptions>>().Value.DataDirectory));
+        services.TryAddSingleton<BackupMetrics>();
+        services.TryAddSingleton<BackupIngest>();
+        services.AddHostedService<BackupPuller>();
+        services.AddHostedService<CompactionService>();
+        return builder;
+    }
+
+    /// <summary>The token silos and the backup server exchange, derived from <c>Buckets:Security:ClusterSecret</c>.</summary>
+    public static IServiceCollection AddInternalToken(this IServiceCollection services)
+    {
+        services.AddOptions<BackupSecurityOptions>().BindConfiguration(BackupSecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => new InternalToken(sp.GetRequiredService<IOptions<BackupSecurityOptions>>().Value.ClusterSecret));
+        return services;
+    }
+
+    public static IHostApplicationBuilder AddBackupServer(this IHostApplicationBuilder builder)
+    {
+        builder.AddBackupCore();
+        builder.Services.AddSingleton<SiloRegistry>();
+        builder.Services.AddSingleton<IChangeFeedSource, RegisteredSilosFeedSource>();
+        builder.Services.AddHttpClient(HttpChangeFeed.HttpClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
+        builder.Services.AddHealthChecks().AddCheck<DataDirectoryHealthCheck>("data-directory", tags: ["ready"]);
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapBackupServer(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapInternalBackupEndpoints();
+        app.MapBackupAdminEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,31 @@
+using Buckets.Backup.Status;
+using Buckets.Backup.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Buckets.Backup.Endpoints;
+
+/// <summary><c>/admin/v1/backups</c> (admin token) and <c>/status</c> (aggregates only, no token).</summary>
+public static class BackupAdminEndpoints
+{
+    public static IEndpointRouteBuilder MapBackupAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/admin/v1/backups").RequireAdminToken().WithTags("Backup admin");
+        group.MapGet("", List);
+        group.MapGet("/{bucketId}", DescribeAsync);
+        app.MapGet("/status", (BackupHealth health) => TypedResults.Ok(health.Snapshot())).WithTags("Backup status");
+        return app;
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.Ok<List<BackupListItem>> List(IBackupStore store, BackupHealth health) =>
+        TypedResults.Ok(store.ListBuckets().Select(id => new BackupListItem(id, health.Buckets.GetValueOrDefault(id))).ToList());
+
+    private static async Task<IResult> DescribeAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken)
+    {
+        var info = await store.DescribeAsync(bucketId, cancellationToken);
+        return info is null
+            ? TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(info);
+    }
+}

@@ -1,0 +1,45 @@
+using Buckets.Abstractions.Backup;
+using Buckets.Backup.Status;
+using Buckets.Backup.Storage;
+
+namespace Buckets.Backup.Pulling;
+
+/// <summary>Stores one batch (pulled or pushed) and turns the store's answer into an acknowledgement.</summary>
+public sealed class BackupIngest(IBackupStore store, BackupMetrics metrics, BackupHealth health, TimeProvider time)
+{
+    public async Task<BackupAck> StoreAsync(ChangeBatch batch, CancellationToken cancellationToken)
+    {
+        var result = batch.IsSnapshot
+            ? await store.AppendSnapshotAsync(batch.BucketId, batch.Epoch, batch.Englang, cancellationToken)
+            : await store.AppendChangesAsync(batch.BucketId, batch.Epoch, batch.Englang, cancellationToken);
+        if (result.Status == AppendStatus.Stored)
+        {
+            var lag = FirstChangeLag(batch);
+            metrics.Stored(batch.Englang.Length, lag);
+            health.RecordStored(batch.BucketId, result.LastSeq, lag);
+        }
+        else
+        {
+            metrics.Refused(result.Status.ToString());
+        }
+
+        return new BackupAck(batch.BucketId, batch.Epoch, Map(result.Status), result.LastSeq);
+    }
+
+    private TimeSpan? FirstChangeLag(ChangeBatch batch)
+    {
+        var newline = Array.IndexOf(batch.Englang, (byte)'\n');
+        var first = newline < 0 ? batch.Englang : batch.Englang.AsSpan(0, newline);
+        return Englang.EnglangParser.TryParse(first, out var record, out _) && record is not null
+            ? time.GetUtcNow() - record.At
+            : null;
+    }
+
+    private static AckStatus Map(AppendStatus status) => status switch
+    {
+        AppendStatus.Stored => AckStatus.Stored,
+        AppendStatus.StaleEpoch => AckStatus.StaleEpoch,
+        AppendStatus.Gap => AckStatus.Gap,
+        _ => AckStatus.Invalid,
+    };
+}

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using Buckets.Abstractions.Backup;
+using Buckets.Backup.Status;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Buckets.Backup.Pulling;
+
+/// <summary>
+/// Pulls every silo in turn: stores each bucket's batch (fsynced by the store) and acknowledges it on
+/// the next pull of that silo, so a grain drops changes only once they are durable. A silo that
+/// returned work is pulled again at once (low lag under load); an idle one waits the interval.
+/// </summary>
+public sealed partial class BackupPuller(
+    IChangeFeedSource source,
+    BackupIngest ingest,
+    BackupHealth health,
+    IOptions<PullOptions> options,
+    TimeProvider time,
+    ILogger<BackupPuller> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, IReadOnlyList<BackupAck>> _pendingAcks = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var busy = false;
+            foreach (var feed in source.CurrentFeeds())
+            {
+                busy |= await PullOnceAsync(feed, stoppingToken);
+            }
+
+            health.SampleDisk();
+            if (!busy)
+            {
+                try
+                {
+                    await Task.Delay(options.Value.Interval, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>One pull of one silo; true when it returned work that all stored (pull again soon).</summary>
+    public async Task<bool> PullOnceAsync(IChangeFeed feed, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        _pendingAcks.TryRemove(feed.Name, out var acks);
+        PullResponse response;
+        try
+        {
+            response = await feed.PullAsync(new PullRequest(acks ?? [], settings.MaxBatches, settings.MaxChangesPerBatch), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Keep the acknowledgements: the silo still needs them.
+            _pendingAcks[feed.Name] = acks ?? [];
+            health.RecordPullFailed(feed.Name);
+            LogPullFailed(logger, feed.Name, e);
+            return false;
+        }
+
+        var stored = new ConcurrentBag<BackupAck>();
+        var failures = 0;
+        await Parallel.ForEachAsync(
+            response.Batches,
+            new ParallelOptions { MaxDegreeOfParallelism = settings.StoreParallelism, CancellationToken = cancellationToken },
+            async (batch, token) =>
+            {
+                try
+                {
+                    stored.Add(await ingest.StoreAsync(batch, token));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // No acknowledgement: the bucket keeps the changes and sends them again.
+                    Interlocked.Increment(ref failures);
+                    LogStoreFailed(logger, batch.BucketId, e);
+                }
+            });
+
+        _pendingAcks[feed.Name] = [.. stored];
+        health.RecordPullSucceeded(feed.Name, response.Batches.Count);
+        return (response.Batches.Count > 0 || response.More) && failures == 0 && stored.All(a => a.Status == AckStatus.Stored);
+    }
+
+    [LoggerMessage(3101, LogLevel.Warning, "Pull from {Feed} failed")]
+    private static partial void LogPullFailed(ILogger logger, string feed, Exception exception);
+
+    [LoggerMessage(3102, LogLevel.Error, "Storing changes of bucket {BucketId} failed")]
+    private static partial void LogStoreFailed(ILogger logger, string bucketId, Exception exception);
+}

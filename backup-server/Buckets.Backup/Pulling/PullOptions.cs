@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Buckets.Backup.Pulling;
+
+/// <summary>How the backup server pulls changes. Bound from <c>Backup:Pull</c>.</summary>
+public sealed class PullOptions
+{
+    public const string SectionName = "Backup:Pull";
+
+    /// <summary>Time between pulls of one silo when it had nothing more to give.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most buckets one pull returns.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatches { get; set; } = 256;
+
+    /// <summary>Most changes of one bucket per pull.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxChangesPerBatch { get; set; } = 10_000;
+
+    /// <summary>How many buckets are stored in parallel.</summary>
+    [Range(1, 256)]
+    public int StoreParallelism { get; set; } = 8;
+
+    /// <summary>A silo that has not re-registered for this long is dropped from the pull list.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SiloExpiry { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of one pull request to a silo.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,12 @@
+using System.Collections.Concurrent;
+
+namespace Buckets.Backup.Pulling;
+
+/// <summary>Feeds for the silos in the <see cref="SiloRegistry"/>, pulled over HTTP.</summary>
+public sealed class RegisteredSilosFeedSource(SiloRegistry registry, IHttpClientFactory clients, Security.InternalToken token) : IChangeFeedSource
+{
+    private readonly ConcurrentDictionary<string, IChangeFeed> _feeds = new(StringComparer.OrdinalIgnoreCase);
+
+    public IReadOnlyList<IChangeFeed> CurrentFeeds() =>
+        [.. registry.Live().Select(address => _feeds.GetOrAdd(address, a => new HttpChangeFeed(new Uri(a), clients, token)))];
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Buckets.Backup.Storage;
+
+/// <summary>Settings of the file backup store, bound from the <c>Backup:Store</c> configuration section.</summary>
+public sealed class BackupStoreOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Backup:Store";
+
+    /// <summary>The folder holding <c>buckets/</c> and <c>audit/</c>; created when missing.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DataDirectory { get; set; } = string.Empty;
+
+    /// <summary>The open change segment is sealed (renamed to its sequence range) once it grows past this.</summary>
+    [Range(typeof(long), "1", "9223372036854775807")]
+    public long SegmentMaxBytes { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>Segments written since the base snapshot beyond this many bytes are compacted into a new snapshot.</summary>
+    [Range(typeof(long), "1", "9223372036854775807")]
+    public long CompactionThresholdBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>How long superseded snapshots and segments are kept for point-in-time restore before deletion.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "36500.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+}

@@ -1,0 +1,43 @@
+namespace Buckets.Backup.Storage;
+
+/// <summary>
+/// What the store keeps in memory about one bucket between calls. It is a cache of the folder:
+/// <see cref="Invalidate"/> after a failed operation makes the next call reload it from disk.
+/// Only touched while <see cref="Gate"/> is held.
+/// </summary>
+internal sealed class BucketState(string bucketId, string directory)
+{
+    public string BucketId { get; } = bucketId;
+
+    public string Directory { get; } = directory;
+
+    /// <summary>Serialises every operation on the bucket.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    public bool IsLoaded { get; private set; }
+
+    /// <summary>The manifest as last written; null when the bucket has no backup.</summary>
+    public BucketManifest? Manifest { get; set; }
+
+    /// <summary>The last change stored (derived from the files, so it may be ahead of the manifest).</summary>
+    public long LastSeq { get; set; }
+
+    /// <summary>The time of the last change stored, when known.</summary>
+    public DateTimeOffset? LastChangeAt { get; set; }
+
+    /// <summary>The size of the open segment (0 when there is none).</summary>
+    public long OpenSegmentBytes { get; set; }
+
+    public string PathOf(string fileName) => Path.Combine(Directory, fileName);
+
+    public void MarkLoaded() => IsLoaded = true;
+
+    public void Invalidate()
+    {
+        IsLoaded = false;
+        Manifest = null;
+        LastSeq = 0;
+        LastChangeAt = null;
+        OpenSegmentBytes = 0;
+    }
+}

@@ -1,0 +1,68 @@
+using Buckets.Englang;
+
+namespace Buckets.Backup.Storage;
+
+public sealed partial class FileBackupStore
+{
+    /// <inheritdoc />
+    public Task EraseAsync(string bucketId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WithBucketAsync(bucketId, "erase", state =>
+        {
+            Erase(state, at);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Marker first, then the manifest drops every file (so a crash mid-deletion leaves files that
+    /// recovery deletes as leftovers, never a bucket that still reads the erased data), then the
+    /// files go, then the audit line, then the marker.
+    /// </summary>
+    private void Erase(BucketState state, DateTimeOffset at)
+    {
+        var record = new EraseRecord(at, state.BucketId, state.LastSeq);
+        _pendingErasures.Begin(record);
+        if (state.Manifest is { } manifest)
+        {
+            state.LastChangeAt = at;
+            state.OpenSegmentBytes = 0;
+            Commit(state, manifest with
+            {
+                Erased = true,
+                ErasedAt = at,
+                Live = new ManifestGeneration { Origin = GenerationOrigin.Erase, BaseSeq = state.LastSeq },
+                Retired = [],
+            });
+            var everything = Directory.EnumerateFiles(state.Directory)
+                .Select(Path.GetFileName)
+                .OfType<string>()
+                .Where(name => name != FileNames.Manifest)
+                .ToList();
+            DurableFiles.Delete(state.Directory, everything);
+        }
+
+        _audit.Append(record);
+        _pendingErasures.End(state.BucketId);
+        StorageLog.Erased(_logger, state.BucketId, state.LastSeq, state.Manifest?.Epoch ?? 0);
+    }
+
+    /// <summary>Completes erasures a crash interrupted (at most one audit line may then be written twice).</summary>
+    private void FinishPendingErasures()
+    {
+        foreach (var record in _pendingErasures.Unfinished())
+        {
+            var state = _buckets.GetOrAdd(record.BucketId, static (id, root) => new BucketState(id, Path.Combine(root, id)), _bucketsDirectory);
+            StorageLog.ErasureResumed(_logger, record.BucketId);
+            try
+            {
+                BucketRecovery.Load(state, _logger);
+                Erase(state, record.At);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or BackupCorruptException)
+            {
+                // One damaged bucket must not keep the store from starting; its marker stays for the next start.
+                StorageLog.OperationFailed(_logger, exception, record.BucketId, "finish erasure");
+                state.Invalidate();
+            }
+        }
+    }
+}

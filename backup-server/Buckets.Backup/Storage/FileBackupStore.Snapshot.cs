@@ -1,0 +1,50 @@
+namespace Buckets.Backup.Storage;
+
+public sealed partial class FileBackupStore
+{
+    /// <inheritdoc />
+    public Task<AppendResult> AppendSnapshotAsync(string bucketId, long epoch, ReadOnlyMemory<byte> snapshot, CancellationToken cancellationToken) =>
+        WithBucketAsync(bucketId, "store snapshot", state =>
+        {
+            if (CheckEpoch(state, epoch) is { } refused)
+            {
+                return refused;
+            }
+
+            if (!IncomingSnapshot.TryValidate(state.BucketId, snapshot, out var header, out var error))
+            {
+                return Refuse(state, AppendStatus.Invalid, error);
+            }
+
+            if (header.Seq <= state.LastSeq)
+            {
+                return new AppendResult(AppendStatus.Stored, state.LastSeq);
+            }
+
+            var name = FileNames.Snapshot(header.Seq, header.At);
+            DurableFiles.WriteAtomically(state.PathOf(name), stream => stream.Write(snapshot.Span));
+            Rebase(
+                state,
+                new ManifestGeneration { Origin = GenerationOrigin.Snapshot, BaseSeq = header.Seq, BaseAt = header.At, Snapshot = name },
+                header.At,
+                Now());
+            StorageLog.SnapshotStored(_logger, state.BucketId, header.Seq, name);
+            return new AppendResult(AppendStatus.Stored, state.LastSeq);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Switches the bucket to a new base whose snapshot file is already durable: the current
+    /// generation is sealed and retired in the same manifest write, then its open segment is renamed.
+    /// A crash before the manifest write leaves the old set (the new snapshot is a leftover); after it, the new set.
+    /// </summary>
+    private static void Rebase(BucketState state, ManifestGeneration newLive, DateTimeOffset? lastChangeAt, DateTimeOffset retiredAt)
+    {
+        var changes = new FileChanges();
+        var manifest = ManifestEdits.Rebase(state.Manifest!, newLive, state.LastSeq, retiredAt, changes);
+        state.LastSeq = newLive.BaseSeq;
+        state.LastChangeAt = lastChangeAt;
+        state.OpenSegmentBytes = 0;
+        Commit(state, manifest);
+        changes.Apply(state.Directory);
+    }
+}

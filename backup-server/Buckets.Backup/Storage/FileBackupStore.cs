@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Buckets.Backup.Storage;
+
+/// <summary>
+/// The backup store on a local file system: <c>&lt;DataDirectory&gt;/buckets/&lt;bucketId&gt;/</c> holds a
+/// bucket's Englang snapshot and change segment files plus a <c>manifest.json</c> naming the live and
+/// retired ones; <c>&lt;DataDirectory&gt;/audit/erasures.englang</c> records erasures.
+/// Operations on one bucket are serialised by a per-bucket semaphore; buckets run in parallel.
+/// A bucket is recovered (torn tail cut, leftovers of interrupted operations removed) the first
+/// time it is used, and again after any operation on it failed; erasures a crash interrupted are
+/// finished when the store is created.
+/// </summary>
+public sealed partial class FileBackupStore : IBackupStore
+{
+    private const string BucketsFolder = "buckets";
+    private const string AuditFolder = "audit";
+
+    private readonly ConcurrentDictionary<string, BucketState> _buckets = new(StringComparer.Ordinal);
+    private readonly BackupStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FileBackupStore> _logger;
+    private readonly string _bucketsDirectory;
+    private readonly ErasureAudit _audit;
+    private readonly PendingErasures _pendingErasures;
+
+    public FileBackupStore(IOptions<BackupStoreOptions> options, TimeProvider timeProvider, ILogger<FileBackupStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options.Value;
+        ArgumentException.ThrowIfNullOrWhiteSpace(_options.DataDirectory, nameof(options));
+        _time = timeProvider;
+        _logger = logger;
+        DataDirectory = Path.GetFullPath(_options.DataDirectory);
+        _bucketsDirectory = Path.Combine(DataDirectory, BucketsFolder);
+        DurableFiles.CreateDirectory(_bucketsDirectory);
+        _audit = new ErasureAudit(Path.Combine(DataDirectory, AuditFolder), logger);
+        _pendingErasures = new PendingErasures(Path.Combine(DataDirectory, AuditFolder));
+        FinishPendingErasures();
+    }
+
+    /// <summary>The full path of the data directory.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The erasure audit log's full path.</summary>
+    public string ErasureAuditPath => _audit.FilePath;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ListBuckets()
+    {
+        if (!Directory.Exists(_bucketsDirectory))
+        {
+            return [];
+        }
+
+        return [.. Directory.EnumerateDirectories(_bucketsDirectory)
+            .Select(Path.GetFileName)
+            .Where(BucketIds.IsValid)
+            .OfType<string>()
+            .Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the loaded bucket while holding its semaphore.</summary>
+    private async Task<T> WithBucketAsync<T>(string bucketId, string operation, Func<BucketState, T> action, CancellationToken cancellationToken)
+    {
+        BucketIds.Validate(bucketId, nameof(bucketId));
+        var state = _buckets.GetOrAdd(bucketId, static (id, root) => new BucketState(id, Path.Combine(root, id)), _bucketsDirectory);
+        await state.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!state.IsLoaded)
+            {
+                BucketRecovery.Load(state, _logger);
+            }
+
+            return action(state);
+        }
+        catch (BackupHistoryUnavailableException)
+        {
+            throw;
+        }
+        catch (BackupCorruptException exception)
+        {
+            StorageLog.HistoryDamaged(_logger, bucketId, exception.FileName ?? FileNames.Manifest, exception.Line);
+            state.Invalidate();
+            throw;
+        }
+        catch (Exception exception)
+        {
+            // The disk may now differ from memory (a half-done write); reloading re-runs recovery.
+            StorageLog.OperationFailed(_logger, exception, bucketId, operation);
+            state.Invalidate();
+            throw;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    /// <summary>Writes the manifest (stamped with the current last change) durably and keeps it.</summary>
+    private static void Commit(BucketState state, BucketManifest manifest)
+    {
+        var stamped = manifest with { LastSeq = state.LastSeq, LastChangeAt = state.LastChangeAt };
+        ManifestFile.Save(state.Directory, stamped);
+        state.Manifest = stamped;
+    }
+
+    private DateTimeOffset Now() => StateSnapshots.ToEnglangPrecision(_time.GetUtcNow());
+}

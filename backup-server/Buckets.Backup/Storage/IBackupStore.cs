@@ -1,0 +1,51 @@
+namespace Buckets.Backup.Storage;
+
+/// <summary>
+/// The backup server's durable store: one folder of Englang files per bucket. Every method is
+/// thread-safe; calls for one bucket are serialised, calls for different buckets run in parallel.
+/// A method returns only after what it wrote is fsynced.
+/// </summary>
+public interface IBackupStore
+{
+    /// <summary>
+    /// Fencing: increments and durably records the bucket's epoch, and returns it with the bucket's
+    /// current state as an Englang snapshot (UTF-8). A bucket never seen gets epoch 1 and an empty state.
+    /// </summary>
+    Task<EpochGrant> OpenEpochAsync(string bucketId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends Englang change lines (UTF-8, '\n'-terminated, ascending contiguous sequence numbers)
+    /// written by the activation holding <paramref name="epoch"/>. Lines at or below the stored last
+    /// sequence are skipped (idempotent retries); the first new line must be last + 1.
+    /// </summary>
+    Task<AppendResult> AppendChangesAsync(string bucketId, long epoch, ReadOnlyMemory<byte> lines, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a full snapshot (header, entries, footer) from the activation holding <paramref name="epoch"/>
+    /// as the bucket's new base at the header's sequence; ignored when that sequence is not newer than what is stored.
+    /// Used when a grain's journal overflowed, on policy changes and on restore.
+    /// </summary>
+    Task<AppendResult> AppendSnapshotAsync(string bucketId, long epoch, ReadOnlyMemory<byte> snapshot, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The bucket's state as an Englang snapshot: at the end, at a sequence number (inclusive), or
+    /// at a point in time (entries live at that time). <c>null</c> when the bucket has no backup.
+    /// Throws <see cref="BackupCorruptException"/> naming file and line when history is damaged.
+    /// </summary>
+    Task<StateSnapshot?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Erases the bucket: deletes every data file, keeps only its epoch (so a stale activation stays
+    /// fenced), and appends an audit line without keys or values.
+    /// </summary>
+    Task EraseAsync(string bucketId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Rewrites the bucket's history as a snapshot of its live entries when its segments outgrew the threshold; retires old files past retention.</summary>
+    Task<bool> CompactIfNeededAsync(string bucketId, CancellationToken cancellationToken);
+
+    /// <summary>Describes one bucket's backup (files, sequence range, bytes), or <c>null</c> when unknown.</summary>
+    Task<BucketBackupInfo?> DescribeAsync(string bucketId, CancellationToken cancellationToken);
+
+    /// <summary>Ids of all buckets with a folder in the store.</summary>
+    IReadOnlyList<string> ListBuckets();
+}

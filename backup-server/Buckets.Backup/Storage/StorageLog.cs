@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+
+namespace Buckets.Backup.Storage;
+
+/// <summary>
+/// Source-generated log messages of the file store (event ids 3000-3099). They name buckets, files,
+/// lines and sequence numbers only: never keys, values, or the text of a damaged line.
+/// </summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(3000, LogLevel.Debug, "Bucket {BucketId} loaded from disk: epoch {Epoch}, last change {LastSeq}")]
+    public static partial void BucketLoaded(ILogger logger, string bucketId, long epoch, long lastSeq);
+
+    [LoggerMessage(3001, LogLevel.Warning, "Bucket {BucketId}: cut a torn last line off {File} at line {Line} (byte {ByteOffset}, {Bytes} bytes); every complete line before it was kept")]
+    public static partial void TornTailCut(ILogger logger, string bucketId, string file, long line, long byteOffset, long bytes);
+
+    [LoggerMessage(3002, LogLevel.Error, "Bucket {BucketId}: {File} has {Count} damaged lines, the first at line {Line}; they were left in place and reads will fail")]
+    public static partial void DamagedLines(ILogger logger, string bucketId, string file, int count, long line);
+
+    [LoggerMessage(3003, LogLevel.Warning, "Bucket {BucketId}: deleted {File}, which the manifest does not list (left by an interrupted operation)")]
+    public static partial void LeftoverDeleted(ILogger logger, string bucketId, string file);
+
+    [LoggerMessage(3004, LogLevel.Information, "Bucket {BucketId}: finished an interrupted seal by renaming {From} to {To}")]
+    public static partial void SealRenameFinished(ILogger logger, string bucketId, string from, string to);
+
+    [LoggerMessage(3005, LogLevel.Error, "Bucket {BucketId}: {File} is listed in the manifest but missing on disk")]
+    public static partial void FileMissing(ILogger logger, string bucketId, string file);
+
+    [LoggerMessage(3006, LogLevel.Error, "Bucket {BucketId}: the manifest says change {ManifestSeq} was stored but the files end at change {FileSeq}; continuing from the files")]
+    public static partial void ManifestAheadOfFiles(ILogger logger, string bucketId, long manifestSeq, long fileSeq);
+
+    [LoggerMessage(3007, LogLevel.Information, "Bucket {BucketId}: epoch {Epoch} opened at change {LastSeq}")]
+    public static partial void EpochOpened(ILogger logger, string bucketId, long epoch, long lastSeq);
+
+    [LoggerMessage(3008, LogLevel.Debug, "Bucket {BucketId}: append refused ({Status}) at change {LastSeq}")]
+    public static partial void AppendRefused(ILogger logger, string bucketId, AppendStatus status, long lastSeq);
+
+    [LoggerMessage(3009, LogLevel.Information, "Bucket {BucketId}: sealed {File} ({Bytes} bytes)")]
+    public static partial void SegmentSealed(ILogger logger, string bucketId, string file, long bytes);
+
+    [LoggerMessage(3010, LogLevel.Information, "Bucket {BucketId}: snapshot as of change {Seq} stored as {File}; the previous files are retired")]
+    public static partial void SnapshotStored(ILogger logger, string bucketId, long seq, string file);
+
+    [LoggerMessage(3011, LogLevel.Information, "Bucket {BucketId}: compacted {Bytes} bytes of changes into {File} as of change {Seq}")]
+    public static partial void Compacted(ILogger logger, string bucketId, long bytes, string file, long seq);
+
+    [LoggerMessage(3012, LogLevel.Information, "Bucket {BucketId}: deleted {Count} retired files past retention")]
+    public static partial void RetiredDeleted(ILogger logger, string bucketId, int count);
+
+    [LoggerMessage(3013, LogLevel.Warning, "Bucket {BucketId} erased at change {LastSeq}; epoch {Epoch} kept")]
+    public static partial void Erased(ILogger logger, string bucketId, long lastSeq, long epoch);
+
+    [LoggerMessage(3014, LogLevel.Warning, "Bucket {BucketId}: {Operation} failed; the bucket will be reloaded from disk on its next use")]
+    public static partial void OperationFailed(ILogger logger, Exception exception, string bucketId, string operation);
+
+    [LoggerMessage(3015, LogLevel.Warning, "The erasure audit log {File}: cut a torn last line at line {Line}")]
+    public static partial void AuditTornTailCut(ILogger logger, string file, long line);
+
+    [LoggerMessage(3017, LogLevel.Warning, "Bucket {BucketId}: finishing an erasure a crash interrupted")]
+    public static partial void ErasureResumed(ILogger logger, string bucketId);
+
+    [LoggerMessage(3016, LogLevel.Error, "Bucket {BucketId}: the history is damaged at {File} line {Line}")]
+    public static partial void HistoryDamaged(ILogger logger, string bucketId, string file, long? line);
+}

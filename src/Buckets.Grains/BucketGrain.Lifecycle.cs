@@ -1,0 +1,108 @@
+using Buckets.Abstractions;
+using Buckets.Abstractions.Backup;
+using Buckets.Grains.Backup;
+
+namespace Buckets.Grains;
+
+/// <summary>Whole-bucket operations: policy, export, restore and erase, each recorded with the backup server first.</summary>
+public sealed partial class BucketGrain
+{
+    private async ValueTask<BucketPolicy> SetPolicyCoreAsync(BucketPolicy policy)
+    {
+        if (policy.Durability != Durability.Cache && !_backup.IsEnabled)
+        {
+            throw new ArgumentException("No backup server is configured (Buckets:Backup:Mode is None); only the 'cache' durability class is available.", nameof(policy));
+        }
+
+        await EnsureReadyAsync();
+        // The policy is a change of its own: it takes the next sequence number (never reused, even if
+        // storing fails) and travels as a snapshot, so a restarted bucket learns its class. A cache
+        // bucket's snapshot has no entries: nothing of it is ever kept.
+        _map.ResetSequence(_map.LastSeq + 1);
+        _policy = policy;
+        ResetJournal();
+        if (_backup.IsEnabled)
+        {
+            await RequireStoredAsync(SnapshotBatch(_map, policy));
+        }
+
+        return policy;
+    }
+
+    public async ValueTask<byte[]> ExportAsync()
+    {
+        await EnsureReadyAsync();
+        var now = Now;
+        return EnglangBatches.Snapshot(BucketId, now, _map.LastSeq, _policy, _map.LiveEntries(now));
+    }
+
+    public async ValueTask<long> RestoreAsync(byte[] snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        await EnsureReadyAsync();
+        Englang.ReplayState state;
+        try
+        {
+            state = EnglangBatches.Load(snapshot, Now);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ArgumentException(e.Message, nameof(snapshot), e);
+        }
+
+        // Restoring is a change like any other: it gets the next sequence number and history goes on.
+        ReplaceState(state, _map.LastSeq + 1, EnglangBatches.Policy(state));
+        if (_backup.IsEnabled)
+        {
+            await RequireStoredAsync(SnapshotBatch(_map, _policy));
+        }
+
+        return _map.LastSeq;
+    }
+
+    public async ValueTask EraseAsync()
+    {
+        try
+        {
+            await _backup.EraseAsync(BucketId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            GrainsLog.PushFailed(_logger, BucketId, _map.LastSeq, e);
+            throw Unavailable("The backup server could not erase the bucket; nothing was erased. Retry shortly.");
+        }
+
+        _map.RemoveAll();
+        _map.Journal = null;
+        _dirty.Clear(BucketId);
+        ReportMetrics();
+        // The next use starts a fresh activation (and epoch) from the erased, empty backup.
+        DeactivateOnIdle();
+    }
+
+    /// <summary>
+    /// Stores a whole-bucket change that memory already holds. When that fails the next pull sends a
+    /// snapshot, so memory and backup converge; the caller is told the outcome is not confirmed.
+    /// </summary>
+    private async Task RequireStoredAsync(ChangeBatch batch)
+    {
+        BackupAck? ack = null;
+        try
+        {
+            ack = await StoreAsync(batch);
+        }
+        finally
+        {
+            if (ack is not { Status: AckStatus.Stored } || ack.LastSeq < batch.ToSeq)
+            {
+                _forceSnapshot = _map.Journal is not null;
+                _dirty.Mark(BucketId);
+            }
+        }
+
+        if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
+        {
+            throw Unavailable("The backup server did not store the change; retry shortly.");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Buckets.Abstractions;
+
+namespace Buckets.Grains;
+
+/// <summary>What follows every change: expiry timer, metrics, journal health, and for critical buckets the synchronous push.</summary>
+public sealed partial class BucketGrain
+{
+    private long _seenOverflows;
+
+    private async ValueTask AfterWriteAsync(bool changed)
+    {
+        if (!changed)
+        {
+            return;
+        }
+
+        EnsureExpiryTimer();
+        ReportMetrics();
+        if (_map.Journal is { } journal)
+        {
+            _dirty.Mark(BucketId);
+            if (journal.Overflows != _seenOverflows)
+            {
+                _seenOverflows = journal.Overflows;
+                _metrics.JournalOverflowed();
+                GrainsLog.JournalOverflowed(_logger, BucketId, _options.JournalCapacity);
+            }
+        }
+
+        if (_policy.Durability == Durability.Critical)
+        {
+            await PushPendingAsync();
+        }
+    }
+
+    private BackupProgress BackupProgress() =>
+        _map.Journal is { } journal
+            ? new BackupProgress(journal.AcknowledgedSeq, journal.Count, journal.NeedsSnapshot || _forceSnapshot)
+            : new BackupProgress(_map.LastSeq, 0, false);
+}

@@ -1,0 +1,25 @@
+using Buckets.Abstractions.Backup;
+using Buckets.Backup.Pulling;
+using Buckets.Backup.Storage;
+using Buckets.Grains.Backup;
+
+namespace Buckets.Server.Backup;
+
+/// <summary>The development profile's client: calls the backup store hosted in this process.</summary>
+public sealed class InProcessBackupClient(IBackupStore store, BackupIngest ingest, TimeProvider time) : IBackupClient
+{
+    public bool IsEnabled => true;
+
+    public async Task<BackupEpoch> OpenEpochAsync(string bucketId, CancellationToken cancellationToken)
+    {
+        var grant = await store.OpenEpochAsync(bucketId, cancellationToken);
+        return new BackupEpoch(grant.Epoch, grant.LastSeq, grant.Snapshot);
+    }
+
+    public Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken) => ingest.StoreAsync(batch, cancellationToken);
+
+    public async Task<byte[]?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken) =>
+        (await store.ReadStateAsync(bucketId, atSeq, atTime, cancellationToken))?.Snapshot;
+
+    public Task EraseAsync(string bucketId, CancellationToken cancellationToken) => store.EraseAsync(bucketId, time.GetUtcNow(), cancellationToken);
+}

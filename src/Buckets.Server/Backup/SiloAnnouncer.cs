@@ -1,0 +1,74 @@
+using Buckets.Backup.Endpoints;
+using Buckets.Backup.Security;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Buckets.Server.Backup;
+
+/// <summary>
+/// Remote mode: tells the backup server, periodically, where to pull this silo. Repeating it makes a
+/// restarted backup server find every silo again within one interval.
+/// </summary>
+internal sealed partial class SiloAnnouncer(
+    IHttpClientFactory clients,
+    InternalToken token,
+    IServer server,
+    IOptions<BackupClientOptions> options,
+    IOptions<Hosting.HostingOptions> hosting,
+    TimeProvider time,
+    ILogger<SiloAnnouncer> logger) : BackgroundService
+{
+    public const string HttpClientName = "buckets-backup";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (OwnAddress() is { } address)
+                {
+                    using var client = clients.CreateClient(HttpClientName);
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/v1/silos") { Content = JsonContent.Create(new SiloAnnouncement(address)) };
+                    request.Headers.Authorization = new("Bearer", token.Value);
+                    using var response = await client.SendAsync(request, stoppingToken);
+                    response.EnsureSuccessStatusCode();
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                LogAnnounceFailed(logger, e.Message);
+            }
+
+            try
+            {
+                await Task.Delay(options.Value.AnnounceInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private string? OwnAddress()
+    {
+        if (options.Value.AnnounceAddress is { } configured)
+        {
+            return configured.ToString();
+        }
+
+        var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (listening is null || !Uri.TryCreate(listening.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        var host = uri.Host is "0.0.0.0" or "[::]" or "localhost" && hosting.Value.AdvertisedAddress is { Length: > 0 } advertised ? advertised : uri.Host;
+        return new UriBuilder(uri) { Host = host }.Uri.ToString();
+    }
+
+    [LoggerMessage(4001, LogLevel.Warning, "Could not announce this silo to the backup server: {Reason}")]
+    private static partial void LogAnnounceFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Buckets.Abstractions.Http;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Buckets.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Hosts the real server (HTTP pipeline plus an Orleans silo on free loopback ports) once for the
+/// whole test project, with small limits so limit tests stay cheap.
+/// </summary>
+public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminToken = "test-admin-token-0123456789abcdef";
+    public const string ClusterSecret = "test-cluster-secret-0123456789abcdef";
+    public const int MaxValueBytes = 1024;
+    public const int MaxEntriesPerBucket = 5;
+    public const int MaxListLimit = 50;
+    public const int MaxBatchOperations = 10;
+    public const int MaxBatchBytes = 16384;
+    public const int MaxKeyBytes = 512;
+    public const long MaxTtlSeconds = 10L * 366 * 24 * 3600;
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "buckets-server-tests-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>
+    /// Serves over real Kestrel on a free loopback port rather than the in-memory test server, so
+    /// HTTP framing (chunked bodies, header validation, body size limits) is the production one.
+    /// </summary>
+    public BucketsApiFactory() => UseKestrel(0);
+
+    /// <summary>Starts the host (and so the silo) before the first test runs.</summary>
+    public ValueTask InitializeAsync()
+    {
+        StartServer();
+        return ValueTask.CompletedTask;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    /// <summary>A client that sends the admin token.</summary>
+    public HttpClient AdminClient() => ClientWithBearer(AdminToken);
+
+    /// <summary>A client that sends <paramref name="apiKey"/> as its bearer token.</summary>
+    public HttpClient ClientFor(string apiKey) => ClientWithBearer(apiKey);
+
+    /// <summary>Mints an API key (a fresh bucket) through <c>POST /admin/keys</c>.</summary>
+    public async Task<MintKeyResponse> MintKeyAsync(string? id = null)
+    {
+        using var admin = AdminClient();
+        using var response = id is null
+            ? await admin.PostAsync(new Uri("/admin/keys", UriKind.Relative), content: null, TestContext.Current.CancellationToken)
+            : await admin.PostAsJsonAsync("/admin/keys", new MintKeyRequest(id), TestContext.Current.CancellationToken);
+        await ProblemAssert.StatusAsync(response, HttpStatusCode.Created);
+        var minted = await response.Content.ReadFromJsonAsync<MintKeyResponse>(TestContext.Current.CancellationToken);
+        Assert.NotNull(minted);
+        return minted;
+    }
+
+    /// <summary>Mints a key and returns a client for its (empty) bucket.</summary>
+    public async Task<HttpClient> NewBucketClientAsync() => ClientFor((await MintKeyAsync()).ApiKey);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Settings go in through UseSetting because the program reads them while building the host.
+        var ports = FreeTcpPorts(2);
+        var settings = new Dictionary<string, string>
+        {
+            ["Buckets:Security:AdminToken"] = AdminToken,
+            ["Buckets:Security:ClusterSecret"] = ClusterSecret,
+            ["Buckets:Hosting:SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture),
+            ["Buckets:Hosting:GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture),
+            ["Buckets:Hosting:DataDirectory"] = _dataDirectory,
+            ["Buckets:Hosting:ClusterId"] = "buckets-server-tests-" + Guid.NewGuid().ToString("N"),
+            ["Buckets:Limits:MaxValueBytes"] = MaxValueBytes.ToString(CultureInfo.InvariantCulture),
+            ["Buckets:Limits:MaxEntriesPerBucket"] = MaxEntriesPerBucket.ToString(CultureInfo.InvariantCulture),
+            ["Buckets:Limits:MaxListLimit"] = MaxListLimit.ToString(CultureInfo.InvariantCulture),
+            ["Buckets:Limits:MaxBatchOperations"] = MaxBatchOperations.ToString(CultureInfo.InvariantCulture),
+            ["Buckets:Limits:MaxBatchBytes"] = MaxBatchBytes.ToString(CultureInfo.InvariantCulture),
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    private HttpClient ClientWithBearer(string token)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Distinct free loopback ports: every listener stays open until all are picked.</summary>
+    private static int[] FreeTcpPorts(int count)
+    {
+        var listeners = new TcpListener[count];
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                listeners[i] = new TcpListener(IPAddress.Loopback, 0);
+                listeners[i].Start();
+            }
+
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener?.Dispose();
+            }
+        }
+    }
+}
