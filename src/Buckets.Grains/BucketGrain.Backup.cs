@@ -69,6 +69,13 @@ public sealed partial class BucketGrain
 
     private void ReplaceState(ReplayState state, long lastSeq, BucketPolicy policy)
     {
+        LoadState(state, lastSeq, policy);
+        EnsureExpiryTimer();
+        ReportMetrics();
+    }
+
+    private void LoadState(ReplayState state, long lastSeq, BucketPolicy policy)
+    {
         var map = new BucketMap(_limits, lastSeq);
         foreach (var (key, entry) in state.Entries)
         {
@@ -78,8 +85,6 @@ public sealed partial class BucketGrain
         _map = map;
         _policy = policy;
         ResetJournal();
-        EnsureExpiryTimer();
-        ReportMetrics();
     }
 
     private void ResetJournal()

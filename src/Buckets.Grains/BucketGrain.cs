@@ -52,12 +52,21 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _metrics.BucketActivated();
+        // A bucket that migrated here arrives with its state; its timer and metrics start now.
+        EnsureExpiryTimer();
+        ReportMetrics();
         return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GrainsLog.Deactivating(_logger, BucketId, reason.ReasonCode.ToString());
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && IsReady)
+        {
+            // Hand the bucket over with its state (see OnDehydrate) rather than dropping it.
+            this.MigrateOnIdle();
+        }
+
         await FlushBestEffortAsync(cancellationToken);
         _dirty.Clear(BucketId);
         _metrics.BucketDeactivated();

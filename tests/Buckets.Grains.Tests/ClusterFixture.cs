@@ -1,12 +1,21 @@
+using Buckets.Backup.Storage;
 using Buckets.Server.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 
 namespace Buckets.Grains.Tests;
 
-/// <summary>A three-silo in-process cluster built with the production silo extensions.</summary>
+/// <summary>
+/// A three-silo in-process cluster built with the production silo extensions. All silos share one
+/// backup store in a temporary folder, as a cluster shares one backup server.
+/// </summary>
 public class ClusterFixture : IAsyncLifetime
 {
+    private readonly string _backupDirectory = Path.Combine(Path.GetTempPath(), "buckets-grains-" + Guid.NewGuid().ToString("N"));
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IGrainFactory Grains => Cluster.Client;
@@ -20,10 +29,22 @@ public class ClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        var store = new FileBackupStore(
+            Options.Create(new BackupStoreOptions { DataDirectory = _backupDirectory }),
+            TimeProvider.System,
+            NullLogger<FileBackupStore>.Instance);
+        var settings = new Dictionary<string, string?>(Settings)
+        {
+            ["Backup:Store:DataDirectory"] = _backupDirectory,
+            ["Backup:Pull:Interval"] = "00:00:00.100",
+            ["Buckets:Security:AdminToken"] = "grain-tests-admin-token",
+            ["Buckets:Security:ClusterSecret"] = "grain-tests-cluster-secret",
+        };
         var builder = new InProcessTestClusterBuilder(Silos);
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Configuration.AddInMemoryCollection(Settings);
+            host.Configuration.AddInMemoryCollection(settings);
+            host.Services.AddSingleton<IBackupStore>(store);
             host.AddBucketsServices();
         });
         builder.ConfigureSilo((_, silo) => silo.AddBucketsGrains());
@@ -34,6 +55,11 @@ public class ClusterFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
+        if (Directory.Exists(_backupDirectory))
+        {
+            Directory.Delete(_backupDirectory, recursive: true);
+        }
+
         GC.SuppressFinalize(this);
     }
 }

@@ -26,8 +26,21 @@ public static class InternalBackupEndpoints
 
     private static async Task<IResult> OpenEpochAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken)
     {
-        var grant = await store.OpenEpochAsync(bucketId, cancellationToken);
-        return TypedResults.Ok(new BackupEpoch(grant.Epoch, grant.LastSeq, grant.Snapshot));
+        if (!BucketIds.IsValid(bucketId))
+        {
+            return InvalidId();
+        }
+
+        try
+        {
+            var grant = await store.OpenEpochAsync(bucketId, cancellationToken);
+            return TypedResults.Ok(new BackupEpoch(grant.Epoch, grant.LastSeq, grant.Snapshot));
+        }
+        catch (BackupCorruptException e)
+        {
+            // The bucket stays unavailable (503 to clients) until an operator repairs or restores it.
+            return Damaged(e);
+        }
     }
 
     private static async Task<IResult> StoreBatchAsync(ChangeBatch batch, BackupIngest ingest, CancellationToken cancellationToken) =>
@@ -35,14 +48,41 @@ public static class InternalBackupEndpoints
 
     private static async Task<IResult> ReadStateAsync(string bucketId, long? seq, DateTimeOffset? at, IBackupStore store, CancellationToken cancellationToken)
     {
-        var state = await store.ReadStateAsync(bucketId, seq, at, cancellationToken);
-        return state is null
-            ? TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound)
-            : TypedResults.Bytes(state.Snapshot, "text/plain; charset=utf-8");
+        if (!BucketIds.IsValid(bucketId))
+        {
+            return InvalidId();
+        }
+
+        try
+        {
+            var state = await store.ReadStateAsync(bucketId, seq, at, cancellationToken);
+            return state is null
+                ? TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound)
+                : TypedResults.Bytes(state.Snapshot, "text/plain; charset=utf-8");
+        }
+        catch (BackupCorruptException e)
+        {
+            return Damaged(e);
+        }
+        catch (BackupHistoryUnavailableException e)
+        {
+            return TypedResults.Problem(detail: e.Message, statusCode: StatusCodes.Status410Gone, title: "That point is no longer kept.");
+        }
     }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult InvalidId() =>
+        TypedResults.Problem(detail: "A bucket id is 1 to 64 characters of a-z, 0-9, '-' and '_'.", statusCode: StatusCodes.Status400BadRequest);
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Damaged(BackupCorruptException e) =>
+        TypedResults.Problem(detail: e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The bucket's backup history is damaged.");
 
     private static async Task<IResult> EraseAsync(string bucketId, IBackupStore store, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (!BucketIds.IsValid(bucketId))
+        {
+            return InvalidId();
+        }
+
         await store.EraseAsync(bucketId, time.GetUtcNow(), cancellationToken);
         return TypedResults.NoContent();
     }

@@ -32,6 +32,12 @@ public sealed class HttpBackupClient(HttpClient http, InternalToken token) : IBa
             return null;
         }
 
+        if (response.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.Gone)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(cancellationToken);
+            throw new BackupReadException(problem?.Detail ?? "The backup server cannot give that state.") { Damaged = response.StatusCode == HttpStatusCode.UnprocessableEntity };
+        }
+
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsByteArrayAsync(cancellationToken);
     }

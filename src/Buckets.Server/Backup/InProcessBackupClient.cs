@@ -18,8 +18,21 @@ public sealed class InProcessBackupClient(IBackupStore store, BackupIngest inges
 
     public Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken) => ingest.StoreAsync(batch, cancellationToken);
 
-    public async Task<byte[]?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken) =>
-        (await store.ReadStateAsync(bucketId, atSeq, atTime, cancellationToken))?.Snapshot;
+    public async Task<byte[]?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await store.ReadStateAsync(bucketId, atSeq, atTime, cancellationToken))?.Snapshot;
+        }
+        catch (BackupCorruptException e)
+        {
+            throw new BackupReadException(e.Message, e) { Damaged = true };
+        }
+        catch (BackupHistoryUnavailableException e)
+        {
+            throw new BackupReadException(e.Message, e);
+        }
+    }
 
     public Task EraseAsync(string bucketId, CancellationToken cancellationToken) => store.EraseAsync(bucketId, time.GetUtcNow(), cancellationToken);
 }
