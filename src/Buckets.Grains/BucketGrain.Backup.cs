@@ -49,22 +49,45 @@ public sealed partial class BucketGrain
 
     private async Task RehydrateAsync()
     {
-        BackupEpoch grant;
+        if (_metadata.RecordExists && _metadata.State.Durability == Durability.Cache)
+        {
+            // Nothing of a cache bucket is kept, so it starts empty without the backup server (and
+            // keeps working while that server is down). Epoch -1: ready, but no epoch yet.
+            _map = new BucketMap(_limits, _metadata.State.LastSeq);
+            _policy = new BucketPolicy(Durability.Cache, _metadata.State.DefaultTtlSeconds);
+            ResetJournal();
+            _epoch = -1;
+            return;
+        }
+
+        var grant = await OpenEpochOrUnavailableAsync();
         ReplayState state;
         try
         {
-            grant = await _backup.OpenEpochAsync(BucketId, CancellationToken.None);
             state = EnglangBatches.Load(grant.Snapshot, Now);
         }
-        catch (Exception e) when (e is not BucketUnavailableException)
+        catch (InvalidDataException e)
         {
             GrainsLog.RehydrateFailed(_logger, BucketId, e);
-            throw Unavailable("The bucket's saved state could not be loaded from the backup server; retry shortly.");
+            throw Unavailable("The bucket's saved state could not be read; an operator must check its backup.");
         }
 
         ReplaceState(state, Math.Max(grant.LastSeq, state.LastSeq), EnglangBatches.Policy(state));
         _epoch = grant.Epoch;
         GrainsLog.Activated(_logger, BucketId, _map.StoredCount, _map.LastSeq, _epoch);
+    }
+
+    private async Task<BackupEpoch> OpenEpochOrUnavailableAsync()
+    {
+        try
+        {
+            return await _backup.OpenEpochAsync(BucketId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            GrainsLog.RehydrateFailed(_logger, BucketId, e);
+            throw Unavailable("The bucket's saved state could not be loaded from the backup server; retry shortly.");
+        }
     }
 
     private void ReplaceState(ReplayState state, long lastSeq, BucketPolicy policy)

@@ -15,15 +15,28 @@ public sealed partial class BucketGrain
         }
 
         await EnsureReadyAsync();
+        await EnsureEpochAsync();
         // The policy is a change of its own: it takes the next sequence number (never reused, even if
         // storing fails) and travels as a snapshot, so a restarted bucket learns its class. A cache
-        // bucket's snapshot has no entries: nothing of it is ever kept.
+        // bucket's snapshot has no entries: nothing of it is ever kept. Metadata may say "cache" only
+        // once the backup agrees, since a cache bucket starts without asking the backup server.
+        var toCache = policy.Durability == Durability.Cache;
+        if (!toCache)
+        {
+            await SaveMetadataOrUnavailableAsync(policy);
+        }
+
         _map.ResetSequence(_map.LastSeq + 1);
         _policy = policy;
         ResetJournal();
         if (_backup.IsEnabled)
         {
             await RequireStoredAsync(SnapshotBatch(_map, policy));
+        }
+
+        if (toCache)
+        {
+            await SaveMetadataOrUnavailableAsync(policy);
         }
 
         return policy;
@@ -50,6 +63,8 @@ public sealed partial class BucketGrain
             throw new ArgumentException(e.Message, nameof(snapshot), e);
         }
 
+        await EnsureEpochAsync();
+
         // Restoring is a change like any other: it gets the next sequence number and history goes on.
         ReplaceState(state, _map.LastSeq + 1, EnglangBatches.Policy(state));
         if (_backup.IsEnabled)
@@ -57,6 +72,7 @@ public sealed partial class BucketGrain
             await RequireStoredAsync(SnapshotBatch(_map, _policy));
         }
 
+        await SaveMetadataOrUnavailableAsync(_policy);
         return _map.LastSeq;
     }
 
@@ -75,9 +91,60 @@ public sealed partial class BucketGrain
         _map.RemoveAll();
         _map.Journal = null;
         _dirty.Clear(BucketId);
+        await _metadata.ClearStateAsync();
         ReportMetrics();
         // The next use starts a fresh activation (and epoch) from the erased, empty backup.
         DeactivateOnIdle();
+    }
+
+    /// <summary>A cache bucket started from its metadata alone; it needs an epoch before it records anything.</summary>
+    private async Task EnsureEpochAsync()
+    {
+        if (_backup.IsEnabled && _epoch < 0)
+        {
+            _epoch = (await OpenEpochOrUnavailableAsync()).Epoch;
+        }
+    }
+
+    private async Task SaveMetadataOrUnavailableAsync(BucketPolicy policy)
+    {
+        try
+        {
+            await SaveMetadataAsync(policy);
+        }
+        catch (Exception e) when (e is not BucketUnavailableException and not OutOfMemoryException)
+        {
+            GrainsLog.MetadataWriteFailed(_logger, BucketId, e);
+            throw Unavailable("The bucket's metadata could not be saved; retry shortly.");
+        }
+    }
+
+    private Task SaveMetadataAsync(BucketPolicy policy)
+    {
+        var state = _metadata.State;
+        state.Durability = policy.Durability;
+        state.DefaultTtlSeconds = policy.DefaultTtlSeconds;
+        state.BackedUpSeq = _map.Journal?.AcknowledgedSeq ?? state.BackedUpSeq;
+        state.LastSeq = _map.LastSeq;
+        return _metadata.WriteStateAsync();
+    }
+
+    private async Task SaveMetadataBestEffortAsync()
+    {
+        if (!IsReady || !_metadata.RecordExists)
+        {
+            return;
+        }
+
+        try
+        {
+            await SaveMetadataAsync(_policy);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Only the watermark is stale; the policy was written when it changed.
+            GrainsLog.MetadataWriteFailed(_logger, BucketId, e);
+        }
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private readonly BucketsMetrics _metrics;
     private readonly IBackupClient _backup;
     private readonly DirtyBuckets _dirty;
+    private readonly IPersistentState<BucketMetadata> _metadata;
     private readonly ILogger<BucketGrain> _logger;
     private BucketMap _map;
     private BucketPolicy _policy = BucketPolicy.Default;
@@ -35,6 +36,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         BucketsMetrics metrics,
         IBackupClient backup,
         DirtyBuckets dirty,
+        [PersistentState("metadata", BucketMetadata.StorageName)] IPersistentState<BucketMetadata> metadata,
         ILogger<BucketGrain> logger)
     {
         _limits = limits.Value;
@@ -43,6 +45,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _metrics = metrics;
         _backup = backup;
         _dirty = dirty;
+        _metadata = metadata;
         _logger = logger;
         _map = new BucketMap(_limits);
     }
@@ -68,6 +71,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         }
 
         await FlushBestEffortAsync(cancellationToken);
+        await SaveMetadataBestEffortAsync();
         _dirty.Clear(BucketId);
         _metrics.BucketDeactivated();
         _metrics.EntriesChanged(-_reportedEntries);

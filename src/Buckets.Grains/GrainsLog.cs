@@ -25,4 +25,7 @@ internal static partial class GrainsLog
 
     [LoggerMessage(1007, LogLevel.Information, "Bucket {BucketId}: backup server answered {Status} at change {LastSeq}; sending a full snapshot next")]
     public static partial void SnapshotRequested(ILogger logger, string bucketId, string status, long lastSeq);
+
+    [LoggerMessage(1008, LogLevel.Warning, "Bucket {BucketId} could not write its metadata")]
+    public static partial void MetadataWriteFailed(ILogger logger, string bucketId, Exception exception);
 }

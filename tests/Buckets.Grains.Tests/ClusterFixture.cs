@@ -47,7 +47,7 @@ public class ClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IBackupStore>(store);
             host.AddBucketsServices();
         });
-        builder.ConfigureSilo((_, silo) => silo.AddBucketsGrains());
+        builder.ConfigureSilo((_, silo) => silo.AddBucketsGrains().AddMemoryGrainStorage(BucketMetadata.StorageName));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

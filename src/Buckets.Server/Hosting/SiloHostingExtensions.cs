@@ -24,6 +24,7 @@ public static class SiloHostingExtensions
         builder.UseOrleans(silo =>
         {
             silo.AddBucketsGrains();
+            silo.AddMemoryGrainStorage(BucketMetadata.StorageName);
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = hosting.ClusterId;
