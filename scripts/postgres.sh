@@ -24,11 +24,13 @@ die() {
 }
 
 # PostgreSQL refuses to run as root, so as root every server command runs as the postgres user.
+# fd 9 (the start/stop lock) is closed for the child: a server that inherited it would hold the
+# lock for its whole life and every later start would wait forever.
 as_pg() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    runuser -u postgres -- "$@" 9>&-
   else
-    "$@"
+    "$@" 9>&-
   fi
 }
 

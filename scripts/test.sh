@@ -6,7 +6,25 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+started_pg=""
+cleanup() {
+  rm -f "$log"
+  if [ -n "$started_pg" ]; then ./scripts/postgres.sh stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+# The cluster tests need PostgreSQL: use BUCKETS_TEST_POSTGRES when given, else start a throwaway
+# server on 127.0.0.1 (installed from Debian's packages when missing) and stop it at the end.
+if [ -z "${BUCKETS_TEST_POSTGRES:-}" ]; then
+  if BUCKETS_TEST_POSTGRES=$(./scripts/postgres.sh start | tail -n 1); then
+    export BUCKETS_TEST_POSTGRES
+    started_pg=1
+  else
+    echo "could not start PostgreSQL for the cluster tests"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
 
 if ! dotnet build Buckets.sln -c Release 2>&1 | tee "$log" | grep -E "error|Build succeeded|Warn|Time Elapsed"; then
   :

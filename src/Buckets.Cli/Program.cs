@@ -8,5 +8,6 @@ var root = new RootCommand("buckets: operate a Buckets cluster and read its plai
     HistoryCommand.Create(),
     RestoreCommand.Create(),
     KeysCommand.Create(),
+    DbCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

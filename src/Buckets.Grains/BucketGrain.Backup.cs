@@ -29,6 +29,7 @@ public sealed partial class BucketGrain
     public ValueTask AcknowledgeAsync(BackupAck ack)
     {
         Apply(ack);
+        ReportMetrics();
         if (_map.Journal is not { Count: > 0 } && !_forceSnapshot)
         {
             _dirty.Clear(BucketId);

@@ -28,6 +28,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private IGrainTimer? _expiryTimer;
     private long _reportedEntries;
     private long _reportedExpirations;
+    private long _reportedPending;
 
     public BucketGrain(
         IOptions<LimitsOptions> limits,
@@ -75,7 +76,9 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _dirty.Clear(BucketId);
         _metrics.BucketDeactivated();
         _metrics.EntriesChanged(-_reportedEntries);
+        _metrics.JournalChanged(-_reportedPending);
         _reportedEntries = 0;
+        _reportedPending = 0;
     }
 
     public async ValueTask<BucketValue?> GetAsync(string key)
@@ -200,5 +203,8 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _reportedEntries = _map.StoredCount;
         _metrics.Expired(_map.Expirations - _reportedExpirations);
         _reportedExpirations = _map.Expirations;
+        var pending = _map.Journal?.Count ?? 0;
+        _metrics.JournalChanged(pending - _reportedPending);
+        _reportedPending = pending;
     }
 }

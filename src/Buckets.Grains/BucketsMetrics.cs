@@ -12,6 +12,7 @@ public sealed class BucketsMetrics : IDisposable
     private readonly UpDownCounter<long> _entries;
     private readonly Counter<long> _expirations;
     private readonly Counter<long> _journalOverflows;
+    private readonly UpDownCounter<long> _journalPending;
 
     public BucketsMetrics(IMeterFactory meterFactory)
     {
@@ -20,6 +21,7 @@ public sealed class BucketsMetrics : IDisposable
         _entries = _meter.CreateUpDownCounter<long>("buckets.entries", "{entry}", "Entries held in memory on this silo.");
         _expirations = _meter.CreateCounter<long>("buckets.expirations", "{entry}", "Entries reclaimed because they expired.");
         _journalOverflows = _meter.CreateCounter<long>("buckets.journal.overflows", "{event}", "Journals that overflowed, forcing a snapshot backup.");
+        _journalPending = _meter.CreateUpDownCounter<long>("buckets.journal.pending", "{change}", "Changes held in journals until the backup server acknowledges them.");
     }
 
     public void BucketActivated() => _activeBuckets.Add(1);
@@ -31,6 +33,14 @@ public sealed class BucketsMetrics : IDisposable
         if (delta != 0)
         {
             _entries.Add(delta);
+        }
+    }
+
+    public void JournalChanged(long delta)
+    {
+        if (delta != 0)
+        {
+            _journalPending.Add(delta);
         }
     }
 

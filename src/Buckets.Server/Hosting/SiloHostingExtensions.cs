@@ -1,4 +1,5 @@
 using System.Net;
+using Buckets.Cluster;
 using Buckets.Core;
 using Buckets.Grains;
 using Buckets.Server.Backup;
@@ -16,6 +17,9 @@ namespace Buckets.Server.Hosting;
 /// </summary>
 public static class SiloHostingExtensions
 {
+    /// <summary>Orleans failure-detection settings (probe timeouts, missed probes), bound as ClusterMembershipOptions.</summary>
+    public const string MembershipSection = "Buckets:Membership";
+
     public static IHostApplicationBuilder AddBucketsSilo(this IHostApplicationBuilder builder)
     {
         builder.AddBucketsServices();
@@ -24,19 +28,45 @@ public static class SiloHostingExtensions
         builder.UseOrleans(silo =>
         {
             silo.AddBucketsGrains();
-            silo.AddMemoryGrainStorage(BucketMetadata.StorageName);
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = hosting.ClusterId;
                 o.ServiceId = hosting.ServiceId;
             });
-            silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, serviceId: hosting.ServiceId, clusterId: hosting.ClusterId);
-            if (hosting.AdvertisedAddress is { Length: > 0 } address)
+            silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration(MembershipSection);
+            if (hosting.Profile == HostingProfile.Cluster)
             {
-                silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Parse(address));
+                UseCluster(silo, builder.Configuration, hosting);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, serviceId: hosting.ServiceId, clusterId: hosting.ClusterId);
+                silo.AddMemoryGrainStorage(BucketMetadata.StorageName);
             }
         });
         return builder;
+    }
+
+    /// <summary>Membership and bucket metadata in PostgreSQL; the silo advertises its pod address.</summary>
+    private static void UseCluster(ISiloBuilder silo, IConfiguration configuration, HostingOptions hosting)
+    {
+        var connectionString = configuration.GetSection(PostgresClusterOptions.SectionName).Get<PostgresClusterOptions>()?.PostgresConnectionString;
+        silo.Services.AddBucketsPostgresChecks();
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            // Start-up validation of PostgresClusterOptions names the missing setting.
+            return;
+        }
+
+        silo.UseBucketsPostgres(connectionString);
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = hosting.SiloPort;
+            o.GatewayPort = hosting.GatewayPort;
+            o.AdvertisedIPAddress = hosting.AdvertisedAddress is { Length: > 0 } address ? IPAddress.Parse(address) : IPAddress.Loopback;
+            o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, hosting.SiloPort);
+            o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, hosting.GatewayPort);
+        });
     }
 
     /// <summary>Options and services the bucket grains need, whatever the clustering.</summary>
