@@ -82,9 +82,13 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    /// <summary>Grain-level silo settings: idle collection of buckets.</summary>
+    /// <summary>Grain-level silo settings: the grain directory and idle collection of buckets.</summary>
     public static ISiloBuilder AddBucketsGrains(this ISiloBuilder silo)
     {
+        // The default directory loses the entries a dead silo owned, so a second activation of a
+        // bucket can start beside the live one: an empty cache bucket, a fenced standard one. The
+        // distributed directory rebuilds those entries from the surviving activations.
+        silo.AddDistributedGrainDirectory();
         silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<BucketGrainOptions>>((collection, grain) =>
         {
             collection.ClassSpecificCollectionAge[typeof(BucketGrain).FullName!] = grain.Value.IdleTimeout;

@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Buckets.Abstractions.Http;
+using Buckets.EndToEnd.Tests.Infrastructure;
+
+namespace Buckets.EndToEnd.Tests.Chaos;
+
+/// <summary>
+/// A bounded write load over buckets of every durability class, spread over all live silos, that
+/// remembers every acknowledged write so losses can be counted after a crash.
+/// </summary>
+public sealed class ChaosWorkload(ClusterDeployment cluster, IReadOnlyList<ChaosBucket> buckets)
+{
+    public static readonly string[] Classes = ["cache", "standard", "critical"];
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentBag<AcknowledgedWrite> _acknowledged = [];
+    private readonly ConcurrentDictionary<Uri, HttpClient> _clients = new();
+    private int _writeRound;
+
+    public IReadOnlyList<ChaosBucket> Buckets => buckets;
+
+    public static async Task<ChaosWorkload> CreateAsync(ClusterDeployment cluster, int bucketsPerClass)
+    {
+        var buckets = new List<ChaosBucket>();
+        var admin = cluster.Silo(0).CreateClient(Deployment.AdminToken);
+        foreach (var durability in Classes)
+        {
+            for (var i = 0; i < bucketsPerClass; i++)
+            {
+                var key = (await (await admin.PostAsJsonAsync("/admin/keys", new MintKeyRequest(null))).Content.ReadFromJsonAsync<MintKeyResponse>())!;
+                var bucket = new ChaosBucket(key.Id, key.ApiKey, durability);
+                using var policy = await cluster.Silo(i % cluster.SiloCount).CreateClient(key.ApiKey)
+                    .PutAsJsonAsync("/v1/bucket/policy", new BucketPolicyDto(durability, null));
+                Assert.True(policy.IsSuccessStatusCode, $"policy of {key.Id}: {(int)policy.StatusCode}\n{cluster.Output}");
+                buckets.Add(bucket);
+            }
+        }
+
+        admin.Dispose();
+        return new ChaosWorkload(cluster, buckets);
+    }
+
+    /// <summary>Writes one new key to every bucket, through the live silos in turn.</summary>
+    public async Task WriteRoundAsync(int parallelism)
+    {
+        var round = Interlocked.Increment(ref _writeRound);
+        await Parallel.ForEachAsync(
+            buckets.Select((bucket, index) => (bucket, index)),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism },
+            async (item, _) =>
+            {
+                var live = cluster.LiveSilos.ToList();
+                if (live.Count == 0)
+                {
+                    return;
+                }
+
+                var silo = cluster.Silo(live[(item.index + round) % live.Count]);
+                var (key, value) = ($"w{round:D3}", $"{item.bucket.Id} write {round}");
+                if (await TryPutAsync(silo.BaseAddress, item.bucket, key, value))
+                {
+                    _acknowledged.Add(new AcknowledgedWrite(item.bucket, key, value, DateTimeOffset.UtcNow));
+                }
+            });
+    }
+
+    /// <summary>Polls until every bucket answers through the live silos; returns how long that took from <paramref name="since"/>.</summary>
+    public async Task<TimeSpan> WaitAllAnswerAsync(DateTimeOffset since, TimeSpan deadline)
+    {
+        var pending = buckets.ToList();
+        while (pending.Count > 0)
+        {
+            var stillFailing = new ConcurrentBag<ChaosBucket>();
+            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (bucket, _) =>
+            {
+                if (!await AnswersAsync(bucket))
+                {
+                    stillFailing.Add(bucket);
+                }
+            });
+            pending = [.. stillFailing];
+            if (pending.Count > 0)
+            {
+                Assert.True(DateTimeOffset.UtcNow - since < deadline, $"{pending.Count} buckets still not answering {deadline} after the crash, e.g. {pending[0]}\n{cluster.Output}");
+                await Task.Delay(200);
+            }
+        }
+
+        return DateTimeOffset.UtcNow - since;
+    }
+
+    /// <summary>Reads every acknowledged write back; returns the missing ones.</summary>
+    public async Task<IReadOnlyList<AcknowledgedWrite>> FindLostAsync()
+    {
+        var lost = new ConcurrentBag<AcknowledgedWrite>();
+        await Parallel.ForEachAsync(_acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (write, _) =>
+        {
+            if (await ReadAsync(write.Bucket, write.Key) != write.Value)
+            {
+                lost.Add(write);
+            }
+        });
+        return [.. lost];
+    }
+
+    public int AcknowledgedCount(string durability) => _acknowledged.Count(w => w.Bucket.Durability == durability);
+
+    private HttpClient ClientFor(Uri silo) => _clients.GetOrAdd(silo, address => new HttpClient { BaseAddress = address, Timeout = RequestTimeout });
+
+    private async Task<bool> TryPutAsync(Uri silo, ChaosBucket bucket, string key, string value)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{key}") { Content = new StringContent(value, Encoding.UTF8, "text/plain") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bucket.ApiKey);
+        try
+        {
+            using var response = await ClientFor(silo).SendAsync(request);
+            return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.NoContent;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> AnswersAsync(ChaosBucket bucket)
+    {
+        foreach (var index in cluster.LiveSilos)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/bucket");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bucket.ApiKey);
+            try
+            {
+                using var response = await ClientFor(cluster.Silo(index).BaseAddress).SendAsync(request);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return false;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<string?> ReadAsync(ChaosBucket bucket, string key)
+    {
+        var silo = cluster.Silo(cluster.LiveSilos.First());
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/keys/{key}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bucket.ApiKey);
+        using var response = await ClientFor(silo.BaseAddress).SendAsync(request);
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+    }
+}

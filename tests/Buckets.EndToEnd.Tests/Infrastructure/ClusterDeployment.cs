@@ -1,0 +1,98 @@
+using System.Globalization;
+
+namespace Buckets.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The cluster profile as processes on 127.0.0.1: several silos sharing PostgreSQL membership and
+/// one backup server. A killed silo restarts on fresh ports (a silo restarted on its old address
+/// within about a second can be declared dead by its peers).
+/// </summary>
+public sealed class ClusterDeployment : IAsyncDisposable
+{
+    private readonly ServiceProcess?[] _silos;
+    private readonly Dictionary<string, string> _siloSettings;
+    private readonly Dictionary<string, string> _backupSettings;
+    private readonly int _backupPort = FreePorts.Next();
+
+    private ClusterDeployment(string root, string postgres, int silos)
+    {
+        Root = root;
+        _silos = new ServiceProcess?[silos];
+        _siloSettings = new Dictionary<string, string>
+        {
+            ["Buckets:Hosting:Profile"] = "Cluster",
+            ["Buckets:Hosting:ClusterId"] = "e2e-" + Guid.NewGuid().ToString("N")[..12],
+            ["Buckets:Hosting:AdvertisedAddress"] = "127.0.0.1",
+            ["Buckets:Cluster:PostgresConnectionString"] = postgres,
+            ["Buckets:Security:AdminToken"] = Deployment.AdminToken,
+            ["Buckets:Security:ClusterSecret"] = Deployment.ClusterSecret,
+            ["Buckets:Backup:Mode"] = "Remote",
+            ["Buckets:Backup:ServerUrl"] = $"http://127.0.0.1:{_backupPort}",
+            ["Buckets:Backup:RequestTimeout"] = "00:00:03",
+            ["Buckets:Backup:AnnounceInterval"] = "00:00:00.500",
+            // Declare a killed silo dead within a few seconds instead of Orleans' production defaults.
+            ["Buckets:Membership:ProbeTimeout"] = "00:00:01",
+            ["Buckets:Membership:NumMissedProbesLimit"] = "2",
+            ["Buckets:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        _backupSettings = new Dictionary<string, string>
+        {
+            ["Buckets:Security:AdminToken"] = Deployment.AdminToken,
+            ["Buckets:Security:ClusterSecret"] = Deployment.ClusterSecret,
+            ["Backup:Store:DataDirectory"] = BackupDirectory,
+            ["Backup:Pull:Interval"] = "00:00:00.200",
+            ["Backup:Pull:SiloExpiry"] = "00:00:05",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+    }
+
+    public string Root { get; }
+
+    public string BackupDirectory => Path.Combine(Root, "backup-data");
+
+    public ServiceProcess? BackupServer { get; private set; }
+
+    public int SiloCount => _silos.Length;
+
+    public IEnumerable<int> LiveSilos => Enumerable.Range(0, _silos.Length).Where(i => _silos[i] is { HasExited: false });
+
+    public string Output => string.Join(Environment.NewLine, _silos.Select(s => s?.Output).Append(BackupServer?.Output));
+
+    public static async Task<ClusterDeployment> StartAsync(int silos)
+    {
+        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos);
+        await deployment.StartBackupServerAsync();
+        // Start the first silo alone so the others join an existing cluster.
+        await deployment.StartSiloAsync(0);
+        await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(deployment.StartSiloAsync));
+        return deployment;
+    }
+
+    public ServiceProcess Silo(int index) => _silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");
+
+    public async Task StartSiloAsync(int index) =>
+        _silos[index] = await ServerHarness.StartServerAsync(Root, _siloSettings, "silo" + index.ToString(CultureInfo.InvariantCulture));
+
+    public async Task StartBackupServerAsync() =>
+        BackupServer = await ServiceProcess.StartAsync(
+            "backup", RepoPaths.Assembly("backup-server/Buckets.BackupServer", "Buckets.BackupServer"), Root, _backupPort, _backupSettings);
+
+    public void KillSilo(int index) => Silo(index).Kill();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            if (silo is not null)
+            {
+                await silo.DisposeAsync();
+            }
+        }
+
+        if (BackupServer is not null)
+        {
+            await BackupServer.DisposeAsync();
+        }
+    }
+}
