@@ -18,6 +18,8 @@ public sealed class ChaosWorkload(ClusterDeployment cluster, IReadOnlyList<Chaos
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     private readonly ConcurrentBag<AcknowledgedWrite> _acknowledged = [];
     private readonly ConcurrentDictionary<Uri, HttpClient> _clients = new();
+    private readonly HashSet<AcknowledgedWrite> _accountedLost = [];
+    private readonly HashSet<AcknowledgedWrite> _accountedAcknowledged = [];
     private int _writeRound;
 
     public IReadOnlyList<ChaosBucket> Buckets => buckets;
@@ -92,21 +94,25 @@ public sealed class ChaosWorkload(ClusterDeployment cluster, IReadOnlyList<Chaos
         return DateTimeOffset.UtcNow - since;
     }
 
-    /// <summary>Reads every acknowledged write back; returns the missing ones.</summary>
-    public async Task<IReadOnlyList<AcknowledgedWrite>> FindLostAsync()
+    /// <summary>
+    /// Reads every acknowledged write back; returns those newly missing since the last call, and how many
+    /// writes were acknowledged since then per class. Losses of earlier rounds are not counted again.
+    /// </summary>
+    public async Task<(IReadOnlyList<AcknowledgedWrite> Lost, IReadOnlyDictionary<string, int> Acknowledged)> FindNewlyLostAsync()
     {
         var lost = new ConcurrentBag<AcknowledgedWrite>();
-        await Parallel.ForEachAsync(_acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (write, _) =>
+        var candidates = _acknowledged.Where(w => !_accountedLost.Contains(w)).ToList();
+        await Parallel.ForEachAsync(candidates, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (write, _) =>
         {
             if (await ReadAsync(write.Bucket, write.Key) != write.Value)
             {
                 lost.Add(write);
             }
         });
-        return [.. lost];
+        _accountedLost.UnionWith(lost);
+        var fresh = _acknowledged.Where(_accountedAcknowledged.Add).ToList();
+        return ([.. lost], Classes.ToDictionary(c => c, c => fresh.Count(w => w.Bucket.Durability == c)));
     }
-
-    public int AcknowledgedCount(string durability) => _acknowledged.Count(w => w.Bucket.Durability == durability);
 
     private HttpClient ClientFor(Uri silo) => _clients.GetOrAdd(silo, address => new HttpClient { BaseAddress = address, Timeout = RequestTimeout });
 

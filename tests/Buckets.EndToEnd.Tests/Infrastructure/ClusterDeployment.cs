@@ -80,6 +80,8 @@ public sealed class ClusterDeployment : IAsyncDisposable
 
     public void KillSilo(int index) => Silo(index).Kill();
 
+    public Task StopSiloGracefullyAsync(int index) => Silo(index).StopGracefullyAsync(TimeSpan.FromSeconds(60));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var silo in _silos)
