@@ -5,7 +5,8 @@ namespace Buckets.EndToEnd.Tests.Chaos;
 /// <summary>One chaos round: what was killed, how long until every bucket answered, and what was lost per class.</summary>
 public sealed record ChaosRoundResult(int Round, string Victim, TimeSpan Recovery, IReadOnlyDictionary<string, (int Acknowledged, int Lost)> ByClass)
 {
-    public const string Header = "| round | victim | recovery (s) | cache lost/acked | standard lost/acked | critical lost/acked |\n| --- | --- | --- | --- | --- | --- |";
+    /// <summary>Lost: acknowledged writes (of any earlier round too) found missing after this crash; acked: writes acknowledged during this round.</summary>
+    public const string Header = "| round | victim | recovery (s) | cache lost / acked | standard lost / acked | critical lost / acked |\n| --- | --- | --- | --- | --- | --- |";
 
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
