@@ -68,20 +68,10 @@ public static class AdminEndpoints
 
     private static async Task<IResult> MintKeyAsync(ApiKeyAuthority authority, HttpContext http)
     {
-        var body = await BodyReader.ReadAsync(http.Request, MaxBodyBytes, http.RequestAborted);
-        if (body is null)
+        var (request, problem) = await JsonBody.ReadAsync<MintKeyRequest>(http, MaxBodyBytes, "key request", allowEmpty: true);
+        if (problem is not null)
         {
-            return Problems.TooLarge($"A key request is at most {MaxBodyBytes} bytes.");
-        }
-
-        if (body.Length > 0 && !JsonBody.IsJson(http.Request.ContentType))
-        {
-            return Problems.UnsupportedMediaType("Send the key request as 'application/json', or no body for a random id.");
-        }
-
-        if (!JsonBody.TryDeserialize<MintKeyRequest>(body, out var request, out var jsonError))
-        {
-            return Problems.BadRequest("invalid-json", jsonError);
+            return problem;
         }
 
         var id = request?.Id ?? ApiKeyAuthority.NewId();

@@ -19,20 +19,10 @@ public static class BatchEndpoints
     private static async Task<IResult> ApplyAsync(BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> options, HttpContext http)
     {
         var limits = options.Value;
-        if (!JsonBody.IsJson(http.Request.ContentType))
+        var (request, problem) = await JsonBody.ReadAsync<BatchRequest>(http, limits.MaxBatchBytes, "batch");
+        if (problem is not null)
         {
-            return Problems.UnsupportedMediaType("Send the batch as 'application/json'.");
-        }
-
-        var body = await BodyReader.ReadAsync(http.Request, limits.MaxBatchBytes, http.RequestAborted);
-        if (body is null)
-        {
-            return Problems.TooLarge($"The batch is larger than the limit of {limits.MaxBatchBytes} bytes.");
-        }
-
-        if (!JsonBody.TryDeserialize<BatchRequest>(body, out var request, out var jsonError))
-        {
-            return Problems.BadRequest("invalid-json", jsonError);
+            return problem;
         }
 
         var operations = request?.Operations;

@@ -38,20 +38,10 @@ public static class BucketEndpoints
 
     private static async Task<IResult> SetPolicyAsync(BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> limits, HttpContext http)
     {
-        if (!JsonBody.IsJson(http.Request.ContentType))
+        var (dto, problem) = await JsonBody.ReadAsync<BucketPolicyDto>(http, PolicyDto.MaxBodyBytes, "policy");
+        if (problem is not null)
         {
-            return Problems.UnsupportedMediaType("Send the policy as 'application/json'.");
-        }
-
-        var body = await BodyReader.ReadAsync(http.Request, PolicyDto.MaxBodyBytes, http.RequestAborted);
-        if (body is null)
-        {
-            return Problems.TooLarge($"A policy body is at most {PolicyDto.MaxBodyBytes} bytes.");
-        }
-
-        if (!JsonBody.TryDeserialize<BucketPolicyDto>(body, out var dto, out var jsonError))
-        {
-            return Problems.BadRequest("invalid-json", jsonError);
+            return problem;
         }
 
         if (PolicyDto.TryParse(dto, limits.Value, out var policy) is { } error)

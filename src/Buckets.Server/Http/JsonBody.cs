@@ -11,6 +11,34 @@ public static class JsonBody
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>
+    /// Reads a JSON body of at most <paramref name="maxBytes"/>: the value, or the problem to answer
+    /// (415 not JSON, 413 too large, 400 malformed). An empty body with <paramref name="allowEmpty"/> gives a null value.
+    /// </summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http, int maxBytes, string what, bool allowEmpty = false)
+    {
+        var request = http.Request;
+        var body = await BodyReader.ReadAsync(request, maxBytes, http.RequestAborted);
+        if (body is null)
+        {
+            return (default, Problems.TooLarge($"The {what} is larger than the limit of {maxBytes} bytes."));
+        }
+
+        if (allowEmpty && body.Length == 0)
+        {
+            return (default, null);
+        }
+
+        if (!IsJson(request.ContentType))
+        {
+            return (default, Problems.UnsupportedMediaType($"Send the {what} as 'application/json'."));
+        }
+
+        return TryDeserialize<T>(body, out var value, out var error)
+            ? (value, null)
+            : (default, Problems.BadRequest("invalid-json", error));
+    }
+
     public static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var media)
         && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
