@@ -13,8 +13,12 @@ public sealed class BucketMetadata
     /// <summary>The storage provider name every profile registers.</summary>
     public const string StorageName = "bucket-metadata";
 
+    /// <summary>
+    /// Nullable on purpose: the storage serializer leaves out default values, and <c>Cache</c> is the
+    /// enum's default, so a non-nullable "cache" would read back as the initializer's value.
+    /// </summary>
     [Id(0)]
-    public Durability Durability { get; set; } = Durability.Standard;
+    public Durability? Durability { get; set; }
 
     [Id(1)]
     public long? DefaultTtlSeconds { get; set; }
