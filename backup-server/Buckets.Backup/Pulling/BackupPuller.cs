@@ -10,7 +10,8 @@ namespace Buckets.Backup.Pulling;
 /// <summary>
 /// Pulls every silo in turn: stores each bucket's batch (fsynced by the store) and acknowledges it on
 /// the next pull of that silo, so a grain drops changes only once they are durable. A silo that
-/// returned work is pulled again at once (low lag under load); an idle one waits the interval.
+/// returned work is pulled again at once; after work, empty pulls come every
+/// <see cref="PullOptions.ActiveInterval"/> for a while, then every <see cref="PullOptions.Interval"/>.
 /// </summary>
 public sealed partial class BackupPuller(
     IChangeFeedSource source,
@@ -24,6 +25,7 @@ public sealed partial class BackupPuller(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var emptyPulls = int.MaxValue;
         while (!stoppingToken.IsCancellationRequested)
         {
             var busy = false;
@@ -33,11 +35,13 @@ public sealed partial class BackupPuller(
             }
 
             health.SampleDisk();
+            emptyPulls = busy ? 0 : emptyPulls == int.MaxValue ? emptyPulls : emptyPulls + 1;
             if (!busy)
             {
+                var settings = options.Value;
                 try
                 {
-                    await Task.Delay(options.Value.Interval, time, stoppingToken);
+                    await Task.Delay(emptyPulls < settings.ActivePulls ? settings.ActiveInterval : settings.Interval, time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

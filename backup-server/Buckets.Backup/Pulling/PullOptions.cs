@@ -7,9 +7,20 @@ public sealed class PullOptions
 {
     public const string SectionName = "Backup:Pull";
 
-    /// <summary>Time between pulls of one silo when it had nothing more to give.</summary>
+    /// <summary>Time between pulls when the silos have been idle for a while (idle buckets cost nothing).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Time between pulls while changes keep coming: one empty pull in the middle of a write load
+    /// must not make the next changes wait a whole <see cref="Interval"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan ActiveInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Empty pulls in a row, at <see cref="ActiveInterval"/>, before falling back to <see cref="Interval"/>.</summary>
+    [Range(0, 100_000)]
+    public int ActivePulls { get; set; } = 50;
 
     /// <summary>Most buckets one pull returns.</summary>
     [Range(1, 100_000)]
