@@ -4,11 +4,12 @@ namespace Buckets.Core;
 public sealed partial class BucketMap
 {
     // Overwrites leave stale heap items behind (checked and skipped when popped); past this factor
-    // of the live expiring entries the heap is rebuilt so it cannot grow without bound.
+    // of the live entries the heap is rebuilt so it cannot grow without bound.
     private const int StaleHeapFactor = 2;
     private const int MinHeapForRebuild = 1024;
 
-    private readonly PriorityQueue<string, long> _expiryQueue = new();
+    // Items name a slot and the version written there, so a reused slot is never expired by mistake.
+    private readonly PriorityQueue<(int Slot, long Version), long> _expiryQueue = new();
 
     /// <summary>True when some entry carries an expiry (the grain only needs its timer then).</summary>
     public bool HasExpiringEntries => _expiryQueue.Count > 0;
@@ -18,12 +19,12 @@ public sealed partial class BucketMap
     {
         var nowTicks = now.UtcTicks;
         var removed = 0;
-        while (removed < max && _expiryQueue.TryPeek(out var key, out var expiresAt) && expiresAt <= nowTicks)
+        while (removed < max && _expiryQueue.TryPeek(out var item, out var expiresAt) && expiresAt <= nowTicks)
         {
             _expiryQueue.Dequeue();
-            if (_entries.TryGetValue(key, out var entry) && entry.ExpiresAtTicks == expiresAt)
+            if (IsCurrent(item, expiresAt))
             {
-                RemoveExpired(key, entry);
+                RemoveExpired(item.Slot);
                 removed++;
             }
         }
@@ -31,13 +32,17 @@ public sealed partial class BucketMap
         return removed;
     }
 
+    private bool IsCurrent((int Slot, long Version) item, long expiresAt) =>
+        item.Slot < _table.HighWater && _table.IsLive(item.Slot)
+        && _table.Version(item.Slot) == item.Version && _table.ExpiresAtTicks(item.Slot) == expiresAt;
+
     private DateTimeOffset? OldestExpiry()
     {
-        while (_expiryQueue.TryPeek(out var key, out var expiresAt))
+        while (_expiryQueue.TryPeek(out var item, out var expiresAt))
         {
-            if (_entries.TryGetValue(key, out var entry) && entry.ExpiresAtTicks == expiresAt)
+            if (IsCurrent(item, expiresAt))
             {
-                return entry.ExpiresAt;
+                return new DateTimeOffset(expiresAt, TimeSpan.Zero);
             }
 
             _expiryQueue.Dequeue();
@@ -46,10 +51,10 @@ public sealed partial class BucketMap
         return null;
     }
 
-    private void TrackExpiry(string key, long expiresAtTicks)
+    private void TrackExpiry(int slot, long version, long expiresAtTicks)
     {
-        _expiryQueue.Enqueue(key, expiresAtTicks);
-        if (_expiryQueue.Count > MinHeapForRebuild && _expiryQueue.Count > StaleHeapFactor * _entries.Count)
+        _expiryQueue.Enqueue((slot, version), expiresAtTicks);
+        if (_expiryQueue.Count > MinHeapForRebuild && _expiryQueue.Count > StaleHeapFactor * _table.Count)
         {
             RebuildExpiryIndex();
         }
@@ -58,11 +63,11 @@ public sealed partial class BucketMap
     private void RebuildExpiryIndex()
     {
         _expiryQueue.Clear();
-        foreach (var (key, entry) in _entries)
+        for (var slot = 0; slot < _table.HighWater; slot++)
         {
-            if (entry.ExpiresAtTicks != 0)
+            if (_table.IsLive(slot) && _table.ExpiresAtTicks(slot) != 0)
             {
-                _expiryQueue.Enqueue(key, entry.ExpiresAtTicks);
+                _expiryQueue.Enqueue((slot, _table.Version(slot)), _table.ExpiresAtTicks(slot));
             }
         }
     }

@@ -6,11 +6,15 @@ namespace Buckets.Core;
 /// <summary>
 /// The entries of one bucket with versions, expiry and a change sequence. Not thread-safe: the
 /// owning grain serialises calls. Expired entries are invisible at once (lazy check) and are
-/// reclaimed in bounded slices by <see cref="ReclaimExpired"/>.
+/// reclaimed in bounded slices by <see cref="ReclaimExpired"/>. Keys are held as UTF-8 next to
+/// their values (<see cref="EntryTable"/>), because bytes per entry is what a cache is judged by.
 /// </summary>
 public sealed partial class BucketMap
 {
-    private readonly Dictionary<string, BucketEntry> _entries = new(StringComparer.Ordinal);
+    // Keys up to this many UTF-16 chars are encoded on the stack (3 UTF-8 bytes per char at most).
+    private const int StackKeyChars = 341;
+
+    private readonly EntryTable _table = new();
     private readonly LimitsOptions _limits;
     private long _bytes;
 
@@ -30,65 +34,61 @@ public sealed partial class BucketMap
     public long Expirations { get; private set; }
 
     /// <summary>Stored entries, including expired ones not reclaimed yet.</summary>
-    public int StoredCount => _entries.Count;
+    public int StoredCount => _table.Count;
 
     /// <summary>Key plus value bytes stored, including expired entries not reclaimed yet.</summary>
     public long StoredBytes => _bytes;
 
-    /// <summary>Reads a live entry; an expired one is removed and reported absent.</summary>
+    /// <summary>Reads a live entry (its value is a copy); an expired one is removed and reported absent.</summary>
     public bool TryGet(string key, DateTimeOffset now, out BucketEntry entry)
     {
-        if (!_entries.TryGetValue(key, out entry))
-        {
-            return false;
-        }
-
-        if (!entry.IsExpiredAt(now.UtcTicks))
-        {
-            return true;
-        }
-
-        RemoveExpired(key, entry);
-        return false;
+        Span<byte> scratch = stackalloc byte[StackKeyChars * 3];
+        var slot = FindLive(Utf8(key, scratch), now);
+        entry = slot < 0 ? default : EntryAt(slot);
+        return slot >= 0;
     }
 
     /// <summary>Writes an entry when its preconditions hold and the limits allow it.</summary>
     public WriteResult Set(string key, byte[] value, DateTimeOffset? expiresAt, long? ifVersion, bool createOnly, DateTimeOffset now)
     {
-        var exists = TryGet(key, now, out var current);
-        var refusal = CheckSet(exists, exists ? current.Version : null, ifVersion, createOnly);
+        Span<byte> scratch = stackalloc byte[StackKeyChars * 3];
+        var utf8 = Utf8(key, scratch);
+        var slot = FindLive(utf8, now);
+        var exists = slot >= 0;
+        var refusal = CheckSet(exists, exists ? _table.Version(slot) : null, ifVersion, createOnly);
         if (refusal is not null)
         {
             return new WriteResult(refusal.Value, 0);
         }
 
-        var keyBytes = Encoding.UTF8.GetByteCount(key);
-        var growth = keyBytes + value.Length - (exists ? keyBytes + current.Value.Length : 0);
+        var growth = utf8.Length + value.Length - (exists ? EntryTable.PayloadBytes(_table.Data(slot)) : 0);
         if (!HasRoomFor(exists ? 0 : 1, growth, now))
         {
             return new WriteResult(WriteOutcome.BucketFull, 0);
         }
 
         var seq = Record(ChangeKind.Set, now, key, value, expiresAt);
-        Store(key, new BucketEntry(value, seq, expiresAt?.UtcTicks ?? 0), exists ? current : null);
+        Store(utf8, slot, value, seq, expiresAt?.UtcTicks ?? 0);
         return new WriteResult(exists ? WriteOutcome.Replaced : WriteOutcome.Created, seq);
     }
 
     /// <summary>Deletes a live entry when its version precondition holds.</summary>
     public WriteResult Delete(string key, long? ifVersion, DateTimeOffset now)
     {
-        if (!TryGet(key, now, out var current))
+        Span<byte> scratch = stackalloc byte[StackKeyChars * 3];
+        var slot = FindLive(Utf8(key, scratch), now);
+        if (slot < 0)
         {
             return new WriteResult(ifVersion is null ? WriteOutcome.NotFound : WriteOutcome.VersionMismatch, 0);
         }
 
-        if (ifVersion is not null && ifVersion != current.Version)
+        if (ifVersion is not null && ifVersion != _table.Version(slot))
         {
             return new WriteResult(WriteOutcome.VersionMismatch, 0);
         }
 
         var seq = Record(ChangeKind.Delete, now, key);
-        Remove(key, current);
+        Remove(slot);
         return new WriteResult(WriteOutcome.Deleted, seq);
     }
 
@@ -96,18 +96,18 @@ public sealed partial class BucketMap
     public (long Entries, long Bytes, DateTimeOffset? OldestExpiry) Measure(DateTimeOffset now)
     {
         ReclaimExpired(now, int.MaxValue);
-        return (_entries.Count, _bytes, OldestExpiry());
+        return (_table.Count, _bytes, OldestExpiry());
     }
 
-    /// <summary>Enumerates live entries (unordered). The map must not change while enumerating.</summary>
+    /// <summary>Enumerates live entries (unordered, keys decoded, values copied). The map must not change while enumerating.</summary>
     public IEnumerable<KeyValuePair<string, BucketEntry>> LiveEntries(DateTimeOffset now)
     {
         var nowTicks = now.UtcTicks;
-        foreach (var pair in _entries)
+        for (var slot = 0; slot < _table.HighWater; slot++)
         {
-            if (!pair.Value.IsExpiredAt(nowTicks))
+            if (_table.IsLive(slot) && !IsExpired(slot, nowTicks))
             {
-                yield return pair;
+                yield return new(Encoding.UTF8.GetString(EntryTable.KeyOf(_table.Data(slot))), EntryAt(slot));
             }
         }
     }
@@ -115,7 +115,8 @@ public sealed partial class BucketMap
     /// <summary>Loads a saved entry without recording a change (rehydration from a backup).</summary>
     public void Load(string key, BucketEntry entry)
     {
-        Store(key, entry, _entries.TryGetValue(key, out var previous) ? previous : null);
+        var utf8 = Encoding.UTF8.GetBytes(key);
+        Store(utf8, _table.Find(utf8, EntryTable.Hash(utf8)), entry.Value, entry.Version, entry.ExpiresAtTicks);
     }
 
     /// <summary>Sets the change sequence after loading saved state, or when a snapshot recorded elsewhere becomes a change.</summary>
@@ -124,10 +125,13 @@ public sealed partial class BucketMap
     /// <summary>Drops every entry without recording a change (erase, or replacing state on restore).</summary>
     public void RemoveAll()
     {
-        _entries.Clear();
+        _table.Clear();
         _bytes = 0;
         ClearExpiryIndex();
     }
+
+    private static ReadOnlySpan<byte> Utf8(string key, Span<byte> scratch) =>
+        key.Length <= StackKeyChars ? scratch[..Encoding.UTF8.GetBytes(key, scratch)] : Encoding.UTF8.GetBytes(key);
 
     private static WriteOutcome? CheckSet(bool exists, long? currentVersion, long? ifVersion, bool createOnly)
     {
@@ -137,6 +141,24 @@ public sealed partial class BucketMap
         }
 
         return ifVersion is not null && ifVersion != currentVersion ? WriteOutcome.VersionMismatch : null;
+    }
+
+    private BucketEntry EntryAt(int slot) =>
+        new(EntryTable.ValueOf(_table.Data(slot)).ToArray(), _table.Version(slot), _table.ExpiresAtTicks(slot));
+
+    private bool IsExpired(int slot, long nowTicks) => _table.ExpiresAtTicks(slot) is var at && at != 0 && at <= nowTicks;
+
+    /// <summary>The slot of a live entry, or -1; an expired entry found on the way is removed.</summary>
+    private int FindLive(ReadOnlySpan<byte> key, DateTimeOffset now)
+    {
+        var slot = _table.Find(key, EntryTable.Hash(key));
+        if (slot < 0 || !IsExpired(slot, now.UtcTicks))
+        {
+            return slot;
+        }
+
+        RemoveExpired(slot);
+        return -1;
     }
 
     private bool HasRoomFor(long newEntries, long growth, DateTimeOffset now)
@@ -152,7 +174,7 @@ public sealed partial class BucketMap
     }
 
     private bool Fits(long newEntries, long growth) =>
-        _entries.Count + newEntries <= _limits.MaxEntriesPerBucket && _bytes + growth <= _limits.MaxBytesPerBucket;
+        _table.Count + newEntries <= _limits.MaxEntriesPerBucket && _bytes + growth <= _limits.MaxBytesPerBucket;
 
     private long Record(ChangeKind kind, DateTimeOffset now, string key, byte[]? value = null, DateTimeOffset? expiresAt = null)
     {
@@ -161,30 +183,35 @@ public sealed partial class BucketMap
         return LastSeq;
     }
 
-    private void Store(string key, BucketEntry entry, BucketEntry? previous)
+    /// <summary>Adds the entry (<paramref name="slot"/> &lt; 0) or replaces the one in <paramref name="slot"/>.</summary>
+    private void Store(ReadOnlySpan<byte> key, int slot, byte[] value, long version, long expiresAtTicks)
     {
-        if (previous is { } old)
+        if (slot >= 0)
         {
-            _bytes -= Encoding.UTF8.GetByteCount(key) + old.Value.Length;
+            _bytes -= EntryTable.PayloadBytes(_table.Data(slot));
+            _table.Replace(slot, value, version, expiresAtTicks);
+        }
+        else
+        {
+            slot = _table.Add(key, EntryTable.Hash(key), value, version, expiresAtTicks);
         }
 
-        _entries[key] = entry;
-        _bytes += Encoding.UTF8.GetByteCount(key) + entry.Value.Length;
-        if (entry.ExpiresAtTicks != 0)
+        _bytes += key.Length + value.Length;
+        if (expiresAtTicks != 0)
         {
-            TrackExpiry(key, entry.ExpiresAtTicks);
+            TrackExpiry(slot, version, expiresAtTicks);
         }
     }
 
-    private void Remove(string key, BucketEntry entry)
+    private void Remove(int slot)
     {
-        _entries.Remove(key);
-        _bytes -= Encoding.UTF8.GetByteCount(key) + entry.Value.Length;
+        _bytes -= EntryTable.PayloadBytes(_table.Data(slot));
+        _table.Remove(slot);
     }
 
-    private void RemoveExpired(string key, BucketEntry entry)
+    private void RemoveExpired(int slot)
     {
-        Remove(key, entry);
+        Remove(slot);
         Expirations++;
     }
 }

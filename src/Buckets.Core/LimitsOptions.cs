@@ -11,7 +11,7 @@ public sealed class LimitsOptions
     public const string SectionName = "Buckets:Limits";
 
     /// <summary>Longest key in UTF-8 bytes.</summary>
-    [Range(1, 64 * 1024)]
+    [Range(1, ushort.MaxValue)]
     public int MaxKeyBytes { get; set; } = 512;
 
     /// <summary>Largest value in bytes (default 1 MiB).</summary>
