@@ -16,7 +16,7 @@ public interface IBucketGrain : IGrainWithStringKey
     /// <summary>Deletes one entry; with <paramref name="ifVersion"/> only when the live entry has that version.</summary>
     ValueTask<WriteResult> DeleteAsync(string key, long? ifVersion);
 
-    /// <summary>Lists live keys starting with <paramref name="prefix"/> that sort after <paramref name="after"/>, in ordinal order.</summary>
+    /// <summary>Lists live keys starting with <paramref name="prefix"/> that sort after <paramref name="after"/>, in UTF-8 byte order.</summary>
     ValueTask<KeyPage> ListKeysAsync(string prefix, string? after, int limit);
 
     /// <summary>Applies every operation or none: if any precondition fails, nothing changes.</summary>
