@@ -59,7 +59,17 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await service.WaitReadyAsync();
+        try
+        {
+            await service.WaitReadyAsync();
+        }
+        catch
+        {
+            // A process that never became ready must not outlive the test that started it.
+            await service.DisposeAsync();
+            throw;
+        }
+
         return service;
     }
 
