@@ -62,11 +62,19 @@ public sealed class ClusterDeployment : IAsyncDisposable
     public static async Task<ClusterDeployment> StartAsync(int silos)
     {
         var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos);
-        await deployment.StartBackupServerAsync();
-        // Start the first silo alone so the others join an existing cluster.
-        await deployment.StartSiloAsync(0);
-        await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(deployment.StartSiloAsync));
-        return deployment;
+        try
+        {
+            await deployment.StartBackupServerAsync();
+            // Start the first silo alone so the others join an existing cluster.
+            await deployment.StartSiloAsync(0);
+            await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(deployment.StartSiloAsync));
+            return deployment;
+        }
+        catch
+        {
+            await deployment.DisposeAsync();
+            throw;
+        }
     }
 
     public ServiceProcess Silo(int index) => _silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");

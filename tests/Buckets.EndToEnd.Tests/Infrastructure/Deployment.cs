@@ -54,13 +54,21 @@ public sealed class Deployment : IAsyncDisposable
     public static async Task<Deployment> StartAsync(bool remoteBackup = false)
     {
         var deployment = new Deployment(ServerHarness.NewWorkingDirectory(), remoteBackup);
-        if (remoteBackup)
+        try
         {
-            await deployment.StartBackupServerAsync();
-        }
+            if (remoteBackup)
+            {
+                await deployment.StartBackupServerAsync();
+            }
 
-        await deployment.StartSiloAsync();
-        return deployment;
+            await deployment.StartSiloAsync();
+            return deployment;
+        }
+        catch
+        {
+            await deployment.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task StartSiloAsync() => Silo = await ServerHarness.StartServerAsync(Root, _siloSettings, "silo");
