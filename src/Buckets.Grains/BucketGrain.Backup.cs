@@ -73,7 +73,9 @@ public sealed partial class BucketGrain
             throw Unavailable("The bucket's saved state could not be read; an operator must check its backup.");
         }
 
-        ReplaceState(state, Math.Max(grant.LastSeq, state.LastSeq), EnglangBatches.Policy(state));
+        // Without a backup server nothing is kept, whatever a bucket would choose: say so.
+        var policy = _backup.IsEnabled ? EnglangBatches.Policy(state) : EnglangBatches.Policy(state) with { Durability = Durability.Cache };
+        ReplaceState(state, Math.Max(grant.LastSeq, state.LastSeq), policy);
         _epoch = grant.Epoch;
         GrainsLog.Activated(_logger, BucketId, _map.StoredCount, _map.LastSeq, _epoch);
     }

@@ -1,0 +1,600 @@
+#!/usr/bin/env bash
+# One comparative load run of Buckets against the ceiling of HTTP on this machine (bare Kestrel,
+# tests/Buckets.Baseline), webdis in front of Redis, and Redis itself: throughput and latency of
+# GET/PUT, memory per entry, restore speed of a 1,000,000-change log, and backup lag under a
+# steady write rate. Prints one table and writes it to tests/load/results/<timestamp>.md.
+#
+# Everything runs on 127.0.0.1 only, every load is bounded in time (wrk -d) or count, every wait has
+# a deadline, and a watchdog ends the run after MAX_RUNTIME seconds. Only processes this script
+# started are stopped, by their PIDs. See tests/load/README.md.
+#
+# Parameters: environment variables or flags (flag = lower-case name with dashes):
+#   --duration 10  --warmup 3  --connections 64  --threads 2  --keyspace 10000  --value-bytes 32
+#   --read-pct 90  --memory-entries 1000000  --memory-buckets 10000  --replay-changes 1000000
+#   --replay-keys 100000  --lag-rate 2000  --lag-seconds 30  --lag-buckets 10  --lag-connections 20
+#   --redis-bench-requests 500000  --wait-quiet 600  --max-runtime 2400  --server-gc 0
+set -euo pipefail
+
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+KEYSPACE=${KEYSPACE:-10000}
+VALUE_BYTES=${VALUE_BYTES:-32}
+READ_PCT=${READ_PCT:-90}
+MEMORY_ENTRIES=${MEMORY_ENTRIES:-1000000}
+MEMORY_BUCKETS=${MEMORY_BUCKETS:-10000}
+REPLAY_CHANGES=${REPLAY_CHANGES:-1000000}
+REPLAY_KEYS=${REPLAY_KEYS:-100000}
+LAG_RATE=${LAG_RATE:-2000}
+LAG_SECONDS=${LAG_SECONDS:-30}
+LAG_BUCKETS=${LAG_BUCKETS:-10}
+LAG_CONNECTIONS=${LAG_CONNECTIONS:-20}
+LAG_LOW_RATE=${LAG_LOW_RATE:-100}
+REDIS_BENCH_REQUESTS=${REDIS_BENCH_REQUESTS:-500000}
+WAIT_QUIET=${WAIT_QUIET:-600}
+MAX_RUNTIME=${MAX_RUNTIME:-2400}
+SERVER_GC=${SERVER_GC:-0}
+ONLY=${ONLY:-http,memory,restore,lag}
+
+while [ $# -gt 0 ]; do
+  name=$(printf '%s' "${1#--}" | tr 'a-z-' 'A-Z_')
+  [ $# -ge 2 ] || { echo "flag $1 needs a value" >&2; exit 2; }
+  case "$name" in
+    ONLY) ONLY=$2; shift 2; continue ;;
+    DURATION|WARMUP|CONNECTIONS|THREADS|KEYSPACE|VALUE_BYTES|READ_PCT|MEMORY_ENTRIES|MEMORY_BUCKETS|REPLAY_CHANGES|REPLAY_KEYS|LAG_RATE|LAG_SECONDS|LAG_BUCKETS|LAG_CONNECTIONS|LAG_LOW_RATE|REDIS_BENCH_REQUESTS|WAIT_QUIET|MAX_RUNTIME|SERVER_GC)
+      [[ "$2" =~ ^[0-9]+$ ]] || { echo "flag $1 takes a whole number" >&2; exit 2; }
+      printf -v "$name" '%s' "$2" ;;
+    *) echo "unknown flag $1 (see the header of $0)" >&2; exit 2 ;;
+  esac
+  shift 2
+done
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+LUA="$REPO/tests/load/wrk/keys.lua"
+RESULTS_DIR="$REPO/tests/load/results"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+WORK=$(mktemp -d /tmp/buckets-load.XXXXXX)
+LOGS="$WORK/logs"
+BIN="$WORK/bin"
+TOOLS=${BUCKETS_LOAD_TOOLS:-$HOME/.cache/buckets-load/tools}
+ADMIN_TOKEN="load-admin-token-0123456789abcdef"
+CLUSTER_SECRET="load-cluster-secret-0123456789abcdef"
+mkdir -p "$LOGS" "$BIN" "$RESULTS_DIR"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+declare -a STARTED=()
+declare -A R=()
+START_EPOCH=$(date +%s)
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; log "logs kept in $LOGS"; KEEP_WORK=1; exit 1; }
+
+stop_pid() {
+  local pid=$1
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+}
+
+cleanup() {
+  local rc=$? pid
+  [ "$rc" -eq 0 ] || KEEP_WORK=1
+  for pid in "${STARTED[@]:-}"; do [ -n "$pid" ] && stop_pid "$pid"; done
+  [ -n "${WATCHDOG:-}" ] && kill "$WATCHDOG" 2>/dev/null || true
+  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work directory kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'die "interrupted"' INT TERM
+
+# The watchdog ends the whole run (and so, through the trap, every process it started).
+(
+  sleep "$MAX_RUNTIME" & nap=$!
+  trap 'kill $nap 2>/dev/null; exit 0' TERM
+  wait "$nap" && { log "watchdog: run exceeded ${MAX_RUNTIME}s"; kill -TERM $$; }
+) 2>/dev/null &
+WATCHDOG=$!
+
+# ---------------------------------------------------------------- helpers
+free_port() { # VAR: a loopback TCP port nobody listens on and this run has not handed out
+  local candidate
+  for _ in $(seq 1 200); do
+    candidate=$(( 20000 + RANDOM % 40000 ))
+    if ! ss -Htan "sport = :$candidate" | grep -q . && [[ " ${USED_PORTS:-} " != *" $candidate "* ]]; then
+      USED_PORTS="${USED_PORTS:-} $candidate"; printf -v "$1" '%s' "$candidate"; return 0
+    fi
+  done
+  die "no free port found"
+}
+
+wait_http() { # url seconds
+  local deadline=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true)" = 200 ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+wait_redis() { # port seconds
+  local deadline=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    [ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null || true)" = PONG ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+
+cpu_busy_pct() { # CPU use of the whole machine over 3 s, in percent
+  local a b
+  read -r _ a1 a2 a3 a4 a5 a6 a7 _ < /proc/stat
+  sleep 3
+  read -r _ b1 b2 b3 b4 b5 b6 b7 _ < /proc/stat
+  a=$(( a1 + a2 + a3 + a4 + a5 + a6 + a7 )); b=$(( b1 + b2 + b3 + b4 + b5 + b6 + b7 ))
+  awk -v total=$(( b - a )) -v idle=$(( (b4 + b5) - (a4 + a5) )) 'BEGIN { printf "%.0f", (total > 0 ? 100 * (1 - idle / total) : 0) }'
+}
+
+other_builds() { # other engineers' builds and test runs (not this script's processes)
+  pgrep -af 'MSBuild\.dll|testhost|vstest\.console|dotnet (build|test|publish)|dotnet-test' 2>/dev/null \
+    | grep -v -e "$WORK" -e "^$$ " || true
+}
+
+machine_load() { echo "uptime: $(uptime)"; echo "cpu busy over 3 s: $(cpu_busy_pct)%"; }
+
+# Before each phase: wait (within the one WAIT_QUIET budget) for the machine to be quiet again,
+# and note what was seen, so a figure taken while someone else built or tested is marked.
+phase() {
+  log "phase: $1"
+  wait_quiet
+  PHASES="${PHASES}- $1 ($(date +%H:%M:%S)): $QUIET; load average $(cut -d' ' -f1-3 /proc/loadavg)
+"
+}
+
+# After a measurement: other builds/tests that ran meanwhile (empty when none).
+interference() {
+  local n
+  n=$(other_builds | grep -c . || true)
+  [ "$n" -eq 0 ] || echo " (${n} other build/test processes running at the end)"
+}
+
+# Waits (polling every 30 s, at most WAIT_QUIET seconds) until no other build or test runs and the
+# CPU is mostly idle, so figures are not distorted; records what it saw either way.
+QUIET_DEADLINE=0
+PHASES=""
+wait_quiet() {
+  [ "$QUIET_DEADLINE" -gt 0 ] || QUIET_DEADLINE=$(( $(date +%s) + WAIT_QUIET ))
+  local deadline=$QUIET_DEADLINE busy builds
+  while :; do
+    builds=$(other_builds)
+    busy=$(cpu_busy_pct)
+    if [ -z "$builds" ] && [ "$busy" -le 25 ]; then
+      QUIET="quiet (cpu ${busy}% busy, no other build or test)"; return 0
+    fi
+    QUIET_EVER_FAILED=1
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      QUIET="NOT QUIET after waiting ${WAIT_QUIET}s: cpu ${busy}% busy, $(echo "$builds" | grep -c . || true) other build/test processes"
+      log "$QUIET"; return 0
+    fi
+    log "machine busy (cpu ${busy}%, $(echo "$builds" | grep -c . || true) build/test processes); waiting 30 s"
+    sleep 30
+  done
+}
+
+want() { [[ ",$ONLY," == *",$1,"* ]]; }
+
+field() { # RESULT-line field
+  awk -v k="$2" '{ for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == k) print a[2] } }' <<<"$1"
+}
+
+calc() { awk "BEGIN { v = $1; if (v == v + 0) printf \"%.${2:-2}f\", v; else print \"n/a\" }" 2>/dev/null || echo n/a; }
+
+ensure_packages() {
+  local missing=()
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v redis-cli >/dev/null || missing+=(redis-tools)
+  command -v redis-benchmark >/dev/null || missing+=(redis-tools)
+  command -v webdis >/dev/null || missing+=(webdis)
+  command -v jq >/dev/null || missing+=(jq)
+  command -v ss >/dev/null || missing+=(iproute2)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} (apt-get)"
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"; } >"$LOGS/apt.log" 2>&1 \
+      || die "apt-get install ${missing[*]} failed (see $LOGS/apt.log)"
+  fi
+  local tool
+  for tool in dotnet-gcdump dotnet-counters; do
+    if [ ! -x "$TOOLS/$tool" ]; then
+      log "installing $tool into $TOOLS (dotnet tool, from NuGet)"
+      dotnet tool install --tool-path "$TOOLS" "$tool" >"$LOGS/tool-$tool.log" 2>&1 || die "dotnet tool install $tool failed"
+    fi
+  done
+}
+
+publish() { # project output
+  local attempt
+  for attempt in 1 2 3; do
+    if dotnet publish "$REPO/$1" -c Release -o "$BIN/$2" >"$LOGS/publish-$2.log" 2>&1; then return 0; fi
+    log "publish of $1 failed (attempt $attempt; another build may hold the same files); retrying in 15 s"
+    sleep 15
+  done
+  tail -30 "$LOGS/publish-$2.log" >&2
+  die "could not build $1"
+}
+
+bench_tool() { dotnet "$BIN/bench/Buckets.Benchmarks.dll" tool "$@"; }
+
+start_buckets() { # name port mode(InProcess|None) -> sets BUCKETS_PID
+  local name=$1 port=$2 mode=$3 silo gateway
+  free_port silo; free_port gateway
+  mkdir -p "$WORK/$name"
+  (cd "$WORK/$name" && exec env \
+      Serilog__MinimumLevel__Default=Warning \
+      Buckets__Security__AdminToken="$ADMIN_TOKEN" \
+      Buckets__Security__ClusterSecret="$CLUSTER_SECRET" \
+      Buckets__Hosting__Profile=Development \
+      Buckets__Hosting__DataDirectory="$WORK/$name/data" \
+      Buckets__Hosting__SiloPort="$silo" \
+      Buckets__Hosting__GatewayPort="$gateway" \
+      Buckets__Backup__Mode="$mode" \
+      DOTNET_gcServer="$SERVER_GC" \
+      dotnet "$BIN/server/Buckets.Server.dll" --urls "http://127.0.0.1:$port") >"$LOGS/$name.log" 2>&1 &
+  BUCKETS_PID=$!
+  STARTED+=("$BUCKETS_PID")
+  wait_http "http://127.0.0.1:$port/readyz" 90 || { tail -20 "$LOGS/$name.log" >&2; die "Buckets ($name) did not become ready"; }
+}
+
+run_wrk() { # label target url mode keysfile connections seconds [delay_ms] -> RESULT line
+  local label=$1 target=$2 url=$3 mode=$4 keys=$5 conns=$6 seconds=$7 delay=${8:-0}
+  WRK_TARGET=$target WRK_MODE=$mode WRK_KEYSPACE=$KEYSPACE WRK_READ_PCT=$READ_PCT WRK_VALUE_BYTES=$VALUE_BYTES \
+  WRK_APIKEYS_FILE=$keys WRK_DELAY_MS=$delay \
+    timeout $(( seconds + 60 )) wrk -t"$THREADS" -c"$conns" -d"${seconds}s" --latency -s "$LUA" "$url" >"$LOGS/wrk-$label.txt" 2>&1 \
+    || die "wrk $label failed (see $LOGS/wrk-$label.txt)"
+  grep '^RESULT' "$LOGS/wrk-$label.txt" || die "wrk $label printed no RESULT line"
+}
+
+record_wrk() { # key result-line
+  R[$1.rps]=$(field "$2" rps)
+  R[$1.p50]=$(calc "$(field "$2" p50_us) / 1000" 3)
+  R[$1.p99]=$(calc "$(field "$2" p99_us) / 1000" 3)
+  R[$1.errors]=$(( $(field "$2" status_errors) + $(field "$2" connect_errors) + $(field "$2" read_errors) + $(field "$2" write_errors) + $(field "$2" timeouts) ))
+}
+
+gc_heap_bytes() { # pid -> live managed bytes after a full blocking GC
+  # dotnet-gcdump forces the full GC (it walks the heap); dotnet-counters then reads what that GC
+  # left: the sum over generations of dotnet.gc.last_collection.heap.size minus fragmentation.
+  local file="$WORK/heap-$1-$RANDOM"
+  timeout 300 "$TOOLS/dotnet-gcdump" collect -p "$1" -o "$file.gcdump" >"$LOGS/gcdump-collect.log" 2>&1 || die "dotnet-gcdump collect failed"
+  timeout 60 "$TOOLS/dotnet-counters" collect -p "$1" --format csv -o "$file.csv" --duration 00:00:00:03 \
+    --counters 'System.Runtime[dotnet.gc.last_collection.heap.size,dotnet.gc.last_collection.heap.fragmentation.size]' \
+    >"$LOGS/counters.log" 2>&1 || die "dotnet-counters collect failed"
+  cp "$file.csv" "$LOGS/"
+  rm -f "$file.gcdump"
+  awk -F, 'NR == 2 { first = $1 }
+           NR > 1 && $1 == first && $3 ~ /heap\.size/ { s += $5 }
+           NR > 1 && $1 == first && $3 ~ /fragmentation/ { s -= $5 }
+           END { printf "%d", s }' "$file.csv"
+}
+
+cpu_ticks() { # pids... -> user+system clock ticks used so far (all threads)
+  local pid total=0
+  for pid in "$@"; do
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat") ))
+  done
+  echo "$total"
+}
+
+rss_bytes() { awk '/^VmRSS/ { print $2 * 1024 }' "/proc/$1/status"; }
+
+# ---------------------------------------------------------------- 0. tools and build
+log "work directory $WORK"
+ensure_packages
+command -v dotnet >/dev/null || die "the .NET 10 SDK is required"
+log "building in Release (Buckets server, CLI, baseline, benchmark tools)"
+publish src/Buckets.Server/Buckets.Server.csproj server
+publish src/Buckets.Cli/Buckets.Cli.csproj cli
+publish tests/Buckets.Baseline/Buckets.Baseline.csproj baseline
+publish tests/Buckets.Benchmarks/Buckets.Benchmarks.csproj bench
+
+log "waiting for a quiet machine (at most ${WAIT_QUIET}s in all)"
+phase "start"
+LOAD_BEFORE=$(machine_load)
+TOP_BEFORE=$(top -bn1 | head -15)
+
+# ---------------------------------------------------------------- 1-3. servers
+if want http; then
+free_port BUCKETS_PORT
+log "starting Buckets (development profile, backups on) on $BUCKETS_PORT"
+start_buckets buckets "$BUCKETS_PORT" InProcess
+MAIN_PID=$BUCKETS_PID
+bench_tool load --url "http://127.0.0.1:$BUCKETS_PORT" --admin-token "$ADMIN_TOKEN" --buckets 1 \
+  --per-bucket "$KEYSPACE" --value-bytes "$VALUE_BYTES" --id-prefix tput- --keys-out "$WORK/tput.keys" >>"$LOGS/load.log" 2>&1 \
+  || die "pre-loading Buckets failed (see $LOGS/load.log)"
+
+free_port BASELINE_PORT
+log "starting the baseline (bare Kestrel) on $BASELINE_PORT"
+(cd "$WORK" && exec env DOTNET_gcServer="$SERVER_GC" dotnet "$BIN/baseline/Buckets.Baseline.dll" --urls "http://127.0.0.1:$BASELINE_PORT") >"$LOGS/baseline.log" 2>&1 &
+BASELINE_PID=$!
+STARTED+=("$BASELINE_PID")
+wait_http "http://127.0.0.1:$BASELINE_PORT/healthz" 60 || die "the baseline did not start"
+bench_tool put --url "http://127.0.0.1:$BASELINE_PORT" --count "$KEYSPACE" --value-bytes "$VALUE_BYTES" >>"$LOGS/load.log" 2>&1 \
+  || die "pre-loading the baseline failed"
+
+fi
+
+free_port REDIS_PORT
+free_port WEBDIS_PORT
+log "starting redis-server ($REDIS_PORT, no persistence) and webdis ($WEBDIS_PORT)"
+mkdir -p "$WORK/redis"
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --dir "$WORK/redis" \
+  --daemonize no --logfile "$LOGS/redis.log" &
+REDIS_PID=$!
+STARTED+=("$REDIS_PID")
+wait_redis "$REDIS_PORT" 30 || die "redis-server did not start"
+if want http; then
+cat >"$WORK/webdis.json" <<EOF
+{
+  "redis_host": "127.0.0.1",
+  "redis_port": $REDIS_PORT,
+  "redis_auth": null,
+  "http_host": "127.0.0.1",
+  "http_port": $WEBDIS_PORT,
+  "threads": 2,
+  "pool_size": 20,
+  "daemonize": false,
+  "database": 0,
+  "acl": [ { "disabled": ["DEBUG"] } ],
+  "verbosity": 1,
+  "logfile": "$LOGS/webdis.log"
+}
+EOF
+webdis "$WORK/webdis.json" >"$LOGS/webdis.out" 2>&1 &
+WEBDIS_PID=$!
+STARTED+=("$WEBDIS_PID")
+wait_http "http://127.0.0.1:$WEBDIS_PORT/PING" 30 || die "webdis did not start"
+bench_tool gen-redis --entries "$KEYSPACE" --value-bytes "$VALUE_BYTES" --out "$WORK/keyspace.resp"
+redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --pipe <"$WORK/keyspace.resp" >>"$LOGS/load.log" 2>&1 || die "pre-loading Redis failed"
+
+# ---------------------------------------------------------------- 4. wrk: same shape for every target
+declare -A URL=([buckets]="http://127.0.0.1:$BUCKETS_PORT" [baseline]="http://127.0.0.1:$BASELINE_PORT" [webdis]="http://127.0.0.1:$WEBDIS_PORT")
+declare -A KEYS=([buckets]="$WORK/tput.keys" [baseline]="" [webdis]="")
+declare -A PIDS=([buckets]="$MAIN_PID" [baseline]="$BASELINE_PID" [webdis]="$WEBDIS_PID $REDIS_PID")
+TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
+phase "HTTP throughput (wrk)"
+LOAD_HTTP=$(machine_load)
+for mode in get put mix; do
+  for target in buckets baseline webdis; do
+    log "wrk $mode $target: ${WARMUP}s warm-up, ${DURATION}s measured, -t$THREADS -c$CONNECTIONS"
+    run_wrk "$target-$mode-warmup" "$target" "${URL[$target]}" "$mode" "${KEYS[$target]}" "$CONNECTIONS" "$WARMUP" >/dev/null
+    # shellcheck disable=SC2086 # PIDS holds one or two pids
+    ticks0=$(cpu_ticks ${PIDS[$target]})
+    line=$(run_wrk "$target-$mode" "$target" "${URL[$target]}" "$mode" "${KEYS[$target]}" "$CONNECTIONS" "$DURATION")
+    # shellcheck disable=SC2086
+    ticks1=$(cpu_ticks ${PIDS[$target]})
+    record_wrk "$target.$mode" "$line"
+    R[$target.$mode.cpu]=$(calc "($ticks1 - $ticks0) * $TICK_US / $(field "$line" requests)" 1)
+    noise=$(interference)
+    [ -z "$noise" ] || { INTERFERED="${INTERFERED:-}wrk $mode $target:$noise; "; log "  interference:$noise"; }
+    log "  $line"
+  done
+done
+
+# ---------------------------------------------------------------- 5. redis-benchmark for reference
+log "redis-benchmark -t get,set -d $VALUE_BYTES -c $CONNECTIONS -n $REDIS_BENCH_REQUESTS -r $KEYSPACE"
+redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -t get,set -d "$VALUE_BYTES" -c "$CONNECTIONS" -n "$REDIS_BENCH_REQUESTS" \
+  -r "$KEYSPACE" --csv >"$LOGS/redis-benchmark.csv" 2>&1 || die "redis-benchmark failed"
+for t in GET SET; do
+  row=$(grep "^\"$t\"" "$LOGS/redis-benchmark.csv" | tr -d '"')
+  R[redisbench.$t.rps]=$(cut -d, -f2 <<<"$row")
+  R[redisbench.$t.p50]=$(cut -d, -f5 <<<"$row")
+  R[redisbench.$t.p99]=$(cut -d, -f7 <<<"$row")
+done
+stop_pid "$MAIN_PID"
+fi
+
+# ---------------------------------------------------------------- 6. memory per entry
+if want memory; then
+phase "memory"
+PER_BUCKET=$(( MEMORY_ENTRIES / MEMORY_BUCKETS ))
+MEM_ENTRIES=$(( PER_BUCKET * MEMORY_BUCKETS ))
+free_port MEM_PORT
+log "memory: Buckets with Buckets__Backup__Mode=None; $MEM_ENTRIES entries over $MEMORY_BUCKETS buckets via POST /v1/batch"
+start_buckets memory "$MEM_PORT" None
+MEM_PID=$BUCKETS_PID
+sleep 2
+HEAP_BEFORE=$(gc_heap_bytes "$MEM_PID")
+RSS_BEFORE=$(rss_bytes "$MEM_PID")
+bench_tool load --url "http://127.0.0.1:$MEM_PORT" --admin-token "$ADMIN_TOKEN" --buckets "$MEMORY_BUCKETS" \
+  --per-bucket "$PER_BUCKET" --value-bytes "$VALUE_BYTES" --id-prefix mem- --parallel 4 >>"$LOGS/load.log" 2>&1 \
+  || die "loading the memory data set into Buckets failed (see $LOGS/load.log)"
+R[mem.load]=$(tail -1 "$LOGS/load.log")
+sleep 2
+HEAP_AFTER=$(gc_heap_bytes "$MEM_PID")
+RSS_AFTER=$(rss_bytes "$MEM_PID")
+R[mem.buckets.heap]=$(calc "($HEAP_AFTER - $HEAP_BEFORE) / $MEM_ENTRIES" 1)
+R[mem.buckets.rss]=$(calc "($RSS_AFTER - $RSS_BEFORE) / $MEM_ENTRIES" 1)
+noise=$(interference)
+[ -z "$noise" ] || INTERFERED="${INTERFERED:-}memory:$noise; "
+stop_pid "$MEM_PID"
+
+log "memory: Redis, the same $MEM_ENTRIES entries through redis-cli --pipe"
+redis-cli -h 127.0.0.1 -p "$REDIS_PORT" flushall >/dev/null
+USED_BEFORE=$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }')
+bench_tool gen-redis --entries "$MEM_ENTRIES" --value-bytes "$VALUE_BYTES" --out "$WORK/memory.resp"
+redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --pipe <"$WORK/memory.resp" >>"$LOGS/load.log" 2>&1 || die "loading Redis failed"
+USED_AFTER=$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }')
+R[mem.redis.keys]=$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" dbsize)
+R[mem.redis]=$(calc "($USED_AFTER - $USED_BEFORE) / $MEM_ENTRIES" 1)
+rm -f "$WORK/memory.resp"
+fi
+
+# ---------------------------------------------------------------- 7. restore speed
+if want restore; then
+phase "restore"
+log "restore: generating a $REPLAY_CHANGES-change log over $REPLAY_KEYS keys (Englang and the same commands as RESP)"
+mkdir -p "$WORK/replay" "$WORK/aof"
+bench_tool gen-log --changes "$REPLAY_CHANGES" --keys "$REPLAY_KEYS" --out "$WORK/replay/changes.englang" \
+  --resp-out "$WORK/replay/changes.resp" >>"$LOGS/load.log"
+cat "$WORK/replay/changes.englang" >/dev/null   # both inputs start from the page cache
+line=$(bench_tool replay --file "$WORK/replay/changes.englang")
+log "  in-process replay: $line"
+R[replay.buckets]=$(field "$line" replay_seconds)
+R[replay.buckets.entries]=$(field "$line" entries)
+R[replay.buckets.alloc]=$(calc "$(field "$line" allocated_bytes) / 1048576" 0)
+t0=$(date +%s.%N)
+dotnet "$BIN/cli/buckets.dll" replay "$WORK/replay/changes.englang" >/dev/null 2>"$LOGS/cli-replay.err" || die "buckets replay failed"
+t1=$(date +%s.%N)
+R[replay.cli]=$(calc "$t1 - $t0" 3)
+
+free_port AOF_PORT
+redis_aof() {
+  redis-server --bind 127.0.0.1 --port "$AOF_PORT" --save '' --appendonly yes --appendfsync no \
+    --auto-aof-rewrite-percentage 0 --dir "$WORK/aof" --daemonize no --logfile "$LOGS/redis-aof.log" &
+  AOF_PID=$!
+  STARTED+=("$AOF_PID")
+}
+redis_aof
+wait_redis "$AOF_PORT" 30 || die "redis-server (AOF) did not start"
+redis-cli -h 127.0.0.1 -p "$AOF_PORT" --pipe <"$WORK/replay/changes.resp" >>"$LOGS/load.log" 2>&1 || die "writing the AOF failed"
+redis-cli -h 127.0.0.1 -p "$AOF_PORT" shutdown >/dev/null 2>&1 || true
+for _ in $(seq 1 300); do kill -0 "$AOF_PID" 2>/dev/null || break; sleep 0.1; done
+stop_pid "$AOF_PID"
+R[replay.aof.bytes]=$(du -cb "$WORK/aof" | tail -1 | cut -f1)
+cat "$WORK"/aof/*/* >/dev/null 2>&1 || true
+t0=$(date +%s.%N)
+redis_aof
+wait_redis "$AOF_PORT" 300 || die "redis-server did not load the AOF"
+t1=$(date +%s.%N)
+R[replay.redis.wall]=$(calc "$t1 - $t0" 3)
+R[replay.redis]=$(grep -o 'DB loaded from append only file: [0-9.]* seconds' "$LOGS/redis-aof.log" | tail -1 | awk '{print $(NF-1)}')
+R[replay.redis.keys]=$(redis-cli -h 127.0.0.1 -p "$AOF_PORT" dbsize)
+noise=$(interference)
+[ -z "$noise" ] || INTERFERED="${INTERFERED:-}restore:$noise; "
+redis-cli -h 127.0.0.1 -p "$AOF_PORT" shutdown nosave >/dev/null 2>&1 || true
+stop_pid "$AOF_PID"
+fi
+
+# ---------------------------------------------------------------- 8. backup lag at a steady write rate
+# One backup-lag measurement on a fresh Buckets: key rate connections buckets.
+lag_run() {
+  local key=$1 rate=$2 conns=$3 buckets=$4 port pid delay saved line noise
+  free_port port
+  log "backup lag: fresh Buckets (backups on), $buckets buckets, PUT at about $rate/s for ${LAG_SECONDS}s"
+  start_buckets "lag-$key" "$port" InProcess
+  pid=$BUCKETS_PID
+  bench_tool load --url "http://127.0.0.1:$port" --admin-token "$ADMIN_TOKEN" --buckets "$buckets" \
+    --per-bucket 1000 --value-bytes "$VALUE_BYTES" --id-prefix "lag$key-" --keys-out "$WORK/lag-$key.keys" >>"$LOGS/load.log" 2>&1 \
+    || die "pre-loading the lag buckets failed"
+  delay=$(( conns * 1000 / rate ))
+  [ "$delay" -ge 1 ] || delay=1
+  R[$key.delay]=$delay; R[$key.conns]=$conns; R[$key.buckets]=$buckets
+  saved=$KEYSPACE; KEYSPACE=1000
+  line=$(run_wrk "lag-$key" buckets "http://127.0.0.1:$port" put "$WORK/lag-$key.keys" "$conns" "$LAG_SECONDS" "$delay")
+  KEYSPACE=$saved
+  record_wrk "$key" "$line"
+  sleep 3
+  curl -s --max-time 10 "http://127.0.0.1:$port/status" >"$LOGS/status-$key.json" || die "GET /status failed"
+  R[$key.p50]=$(calc "$(jq -r '.lagP50Seconds // "n/a"' "$LOGS/status-$key.json")" 3)
+  R[$key.p99]=$(calc "$(jq -r '.lagP99Seconds // "n/a"' "$LOGS/status-$key.json")" 3)
+  noise=$(interference)
+  [ -z "$noise" ] || INTERFERED="${INTERFERED:-}backup lag $rate/s:$noise; "
+  stop_pid "$pid"
+}
+
+if want lag; then
+phase "backup lag"
+lag_run lag "$LAG_RATE" "$LAG_CONNECTIONS" "$LAG_BUCKETS"
+if [ "$LAG_LOW_RATE" -gt 0 ]; then
+  lag_run laglow "$LAG_LOW_RATE" 2 2
+fi
+fi
+LOAD_AFTER=$(machine_load)
+
+# ---------------------------------------------------------------- 9. the table
+set +u   # phases left out by ONLY leave their figures unset: they print as empty / n/a
+verdict() { awk "BEGIN { if ($1) print \"met\"; else print \"**missed**\" }" 2>/dev/null || echo n/a; }
+ratio() { calc "$1 / $2" 2; }
+g=buckets.get; p=buckets.put; m=buckets.mix
+GET_CEIL=$(ratio "${R[$g.rps]}" "${R[baseline.get.rps]}"); GET_WEB=$(ratio "${R[$g.rps]}" "${R[webdis.get.rps]}")
+PUT_CEIL=$(ratio "${R[$p.rps]}" "${R[baseline.put.rps]}"); PUT_WEB=$(ratio "${R[$p.rps]}" "${R[webdis.put.rps]}")
+MIX_CEIL=$(ratio "${R[$m.rps]}" "${R[baseline.mix.rps]}"); MIX_WEB=$(ratio "${R[$m.rps]}" "${R[webdis.mix.rps]}")
+MEM_RATIO=$(ratio "${R[mem.buckets.heap]}" "${R[mem.redis]}")
+MEM_RSS_RATIO=$(ratio "${R[mem.buckets.rss]}" "${R[mem.redis]}")
+REPLAY_RATIO=$(ratio "${R[replay.buckets]}" "${R[replay.redis]:-0}")
+REPLAY_WALL_RATIO=$(ratio "${R[replay.cli]}" "${R[replay.redis.wall]}")
+ERRORS="buckets get/put/mix ${R[$g.errors]}/${R[$p.errors]}/${R[$m.errors]}, baseline ${R[baseline.get.errors]}/${R[baseline.put.errors]}/${R[baseline.mix.errors]}, webdis ${R[webdis.get.errors]}/${R[webdis.put.errors]}/${R[webdis.mix.errors]}, lag runs ${R[lag.errors]}/${R[laglow.errors]}"
+fmt() { printf "%'.0f" "$1" 2>/dev/null || echo "$1"; }
+
+TABLE=$(cat <<EOF
+| figure | Buckets | bare Kestrel (ceiling) | webdis | Redis | Buckets/ceiling | Buckets/webdis | target | verdict |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
+| GET req/s | $(fmt "${R[$g.rps]}") | $(fmt "${R[baseline.get.rps]}") | $(fmt "${R[webdis.get.rps]}") | $(fmt "${R[redisbench.GET.rps]}") ¹ | $GET_CEIL | $GET_WEB | ≥ 0.7× ceiling, ≥ 1.5× webdis | $(verdict "$GET_CEIL >= 0.7") / $(verdict "$GET_WEB >= 1.5") |
+| GET p50 / p99 ms | ${R[$g.p50]} / ${R[$g.p99]} | ${R[baseline.get.p50]} / ${R[baseline.get.p99]} | ${R[webdis.get.p50]} / ${R[webdis.get.p99]} | ${R[redisbench.GET.p50]} / ${R[redisbench.GET.p99]} ¹ | $(ratio "${R[$g.p99]}" "${R[baseline.get.p99]}") (p99) | $(ratio "${R[$g.p99]}" "${R[webdis.get.p99]}") (p99) | p99 ≤ 2 ms | $(verdict "${R[$g.p99]} <= 2") |
+| PUT req/s | $(fmt "${R[$p.rps]}") | $(fmt "${R[baseline.put.rps]}") | $(fmt "${R[webdis.put.rps]}") | $(fmt "${R[redisbench.SET.rps]}") ¹ | $PUT_CEIL | $PUT_WEB | ≥ 0.6× ceiling, ≥ 1.5× webdis | $(verdict "$PUT_CEIL >= 0.6") / $(verdict "$PUT_WEB >= 1.5") |
+| PUT p50 / p99 ms | ${R[$p.p50]} / ${R[$p.p99]} | ${R[baseline.put.p50]} / ${R[baseline.put.p99]} | ${R[webdis.put.p50]} / ${R[webdis.put.p99]} | ${R[redisbench.SET.p50]} / ${R[redisbench.SET.p99]} ¹ | $(ratio "${R[$p.p99]}" "${R[baseline.put.p99]}") (p99) | $(ratio "${R[$p.p99]}" "${R[webdis.put.p99]}") (p99) | p99 ≤ 2 ms | $(verdict "${R[$p.p99]} <= 2") |
+| server CPU µs per GET / PUT | ${R[$g.cpu]} / ${R[$p.cpu]} | ${R[baseline.get.cpu]} / ${R[baseline.put.cpu]} | ${R[webdis.get.cpu]} / ${R[webdis.put.cpu]} ⁷ | | $(ratio "${R[$g.cpu]}" "${R[baseline.get.cpu]}") / $(ratio "${R[$p.cpu]}" "${R[baseline.put.cpu]}") | $(ratio "${R[$g.cpu]}" "${R[webdis.get.cpu]}") / $(ratio "${R[$p.cpu]}" "${R[webdis.put.cpu]}") | (information) | |
+| mix ${READ_PCT}% GET req/s | $(fmt "${R[$m.rps]}") | $(fmt "${R[baseline.mix.rps]}") | $(fmt "${R[webdis.mix.rps]}") | | $MIX_CEIL | $MIX_WEB | (information) | |
+| mix p50 / p99 ms | ${R[$m.p50]} / ${R[$m.p99]} | ${R[baseline.mix.p50]} / ${R[baseline.mix.p99]} | ${R[webdis.mix.p50]} / ${R[webdis.mix.p99]} | | | | (information) | |
+| memory bytes/entry (managed heap after full GC) | ${R[mem.buckets.heap]} | | | ${R[mem.redis]} ² | | | ≤ 1.3× Redis: ratio $MEM_RATIO | $(verdict "$MEM_RATIO <= 1.3") |
+| memory bytes/entry (process RSS growth) | ${R[mem.buckets.rss]} | | | ${R[mem.redis]} ² | | | (information): ratio $MEM_RSS_RATIO | |
+| restore ${REPLAY_CHANGES} changes, load only (s) | ${R[replay.buckets]} ³ | | | ${R[replay.redis]:-n/a} ⁴ | | | ≤ Redis: ratio $REPLAY_RATIO | $(verdict "$REPLAY_RATIO <= 1") |
+| restore ${REPLAY_CHANGES} changes, process start to ready (s) | ${R[replay.cli]} ⁵ | | | ${R[replay.redis.wall]} ⁶ | | | (information): ratio $REPLAY_WALL_RATIO | |
+| backup lag p50 / p99 s at $(fmt "${R[lag.rps]}") writes/s | ${R[lag.p50]} / ${R[lag.p99]} | | | | | | p99 ≤ 1 s | $(verdict "${R[lag.p99]} <= 1") |
+| backup lag p50 / p99 s at $(fmt "${R[laglow.rps]}") writes/s | ${R[laglow.p50]} / ${R[laglow.p99]} ⁸ | | | | | | p99 ≤ 1 s | $(verdict "${R[laglow.p99]} <= 1") |
+EOF
+)
+
+NOTES=$(cat <<EOF
+¹ redis-benchmark -t get,set -d $VALUE_BYTES -c $CONNECTIONS -n $REDIS_BENCH_REQUESTS -r $KEYSPACE (RESP, no HTTP; reference only).
+² Redis INFO memory used_memory growth for the same $MEM_ENTRIES keys and values loaded with redis-cli --pipe ($(fmt "${R[mem.redis.keys]}") keys). Buckets: $MEM_ENTRIES entries over $MEMORY_BUCKETS buckets, Buckets__Backup__Mode=None; managed heap = live bytes after a full blocking GC (forced by dotnet-gcdump, read with dotnet-counters: heap size minus fragmentation over all generations), growth over the idle server ($(calc "$HEAP_BEFORE / 1048576" 1) MiB → $(calc "$HEAP_AFTER / 1048576" 1) MiB; RSS $(calc "$RSS_BEFORE / 1048576" 0) → $(calc "$RSS_AFTER / 1048576" 0) MiB). ${R[mem.load]}.
+³ BucketReplayer.ReplayFiles over the Englang file ($(du -m "$WORK/replay/changes.englang" 2>/dev/null | cut -f1) MB, ${R[replay.buckets.entries]} live entries at the end), cold, in one process; ${R[replay.buckets.alloc]} MiB allocated.
+⁴ Redis's own "DB loaded from append only file" time for the same $REPLAY_CHANGES commands (SET, SET PXAT, DEL; AOF $(calc "${R[replay.aof.bytes]} / 1048576" 0) MiB; ${R[replay.redis.keys]} keys after load).
+⁵ \`buckets replay FILE > /dev/null\` wall time: .NET start, replay, and writing the final state as an Englang snapshot.
+⁶ redis-server start until PING answers PONG.
+⁷ webdis and redis-server together. Server CPU = user+system time of the server process(es) during the measured run / requests (from /proc/PID/stat); wrk itself shares the same 2 cores.
+wrk: -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up then ${DURATION}s measured per cell, $VALUE_BYTES-byte values, 16-byte keys from a space of $KEYSPACE (all pre-loaded), Buckets on one API key (one bucket) with backups on (InProcess, standard durability). Socket/status errors: $ERRORS.
+Backup lag: ${R[lag.conns]} connections each pausing ${R[lag.delay]} ms between PUTs over ${R[lag.buckets]} buckets (1,000 keys each) for ${LAG_SECONDS}s; lag = GET /status lagP50Seconds/lagP99Seconds (time from a batch's first change to its fsync, last 4,096 batches), each rate on a fresh server.
+⁸ Low rate: ${R[laglow.conns]} connections each pausing ${R[laglow.delay]} ms over ${R[laglow.buckets]} buckets: the backup puller finds nothing on most pulls and sleeps Backup:Pull:Interval (1 s) between them.
+EOF
+)
+
+RESULT_FILE="$RESULTS_DIR/$STAMP.md"
+{
+  echo "# Load run $STAMP"
+  echo
+  echo "Command: \`tests/load/run-load.sh\` with DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS KEYSPACE=$KEYSPACE VALUE_BYTES=$VALUE_BYTES READ_PCT=$READ_PCT MEMORY_ENTRIES=$MEMORY_ENTRIES MEMORY_BUCKETS=$MEMORY_BUCKETS REPLAY_CHANGES=$REPLAY_CHANGES REPLAY_KEYS=$REPLAY_KEYS LAG_RATE=$LAG_RATE LAG_SECONDS=$LAG_SECONDS LAG_BUCKETS=$LAG_BUCKETS LAG_LOW_RATE=$LAG_LOW_RATE SERVER_GC=$SERVER_GC ONLY=$ONLY"
+  echo
+  echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB, $(. /etc/os-release && echo "$PRETTY_NAME"), .NET SDK $(dotnet --version), $(redis-server --version | awk '{print $3}'), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), git $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet -- src backup-server 2>/dev/null || echo ' (src has uncommitted changes)')"
+  echo
+  echo "Load before each phase (the run waits, at most WAIT_QUIET=${WAIT_QUIET}s in all, for no other build/test and CPU ≤ 25% busy):"
+  echo
+  echo "$PHASES"
+  echo "Interference seen after measurements: ${INTERFERED:-none}."
+  echo
+  echo "Before: $(echo "$LOAD_BEFORE" | tr '\n' ' ')"
+  echo "During HTTP runs (at start): $(echo "$LOAD_HTTP" | tr '\n' ' ')"
+  echo "After: $(echo "$LOAD_AFTER" | tr '\n' ' ')"
+  echo
+  echo "$TABLE"
+  echo
+  echo "$NOTES" | sed 's/$/  /'
+  echo
+  echo '<details><summary>top before the run</summary>'
+  echo
+  echo '```'
+  echo "$TOP_BEFORE"
+  echo '```'
+  echo '</details>'
+} >"$RESULT_FILE"
+
+echo
+echo "$TABLE"
+echo
+echo "$NOTES"
+echo
+echo "$PHASES"
+echo "interference: ${INTERFERED:-none}"
+echo "results: ${RESULT_FILE#"$REPO"/}"
+log "done in $(( $(date +%s) - START_EPOCH ))s"
