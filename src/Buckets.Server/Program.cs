@@ -7,13 +7,15 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger()
 try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-    builder.Services.AddSerilog((services, logger) =>
-    {
-        logger.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
-        _ = builder.Configuration.GetValue<bool>("Buckets:Logging:Json")
-            ? logger.WriteTo.Console(new CompactJsonFormatter())
-            : logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
-    });
+    // Serilog behind Microsoft.Extensions.Logging's own factory, which caches loggers per category
+    // (Serilog's factory builds one per CreateLogger call: measured allocations on every request).
+    var serilog = new LoggerConfiguration().ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+    Log.Logger = (builder.Configuration.GetValue<bool>("Buckets:Logging:Json")
+        ? serilog.WriteTo.Console(new CompactJsonFormatter())
+        : serilog.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")).CreateLogger();
+    builder.Logging.ClearProviders().AddSerilog(Log.Logger);
+    // Per-request hosting diagnostics create a log scope and an activity for every request.
+    builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
     builder.AddBucketsSecurity().AddBucketsSilo().AddBucketsApi().AddBucketsMetrics();
 
     var app = builder.Build();

@@ -16,7 +16,7 @@ public static class BatchEndpoints
         return app;
     }
 
-    private static async Task<IResult> ApplyAsync(BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> options, HttpContext http)
+    private static async Task<IResult> ApplyAsync(BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, HttpContext http)
     {
         var limits = options.Value;
         var (request, problem) = await JsonBody.ReadAsync<BatchRequest>(http, limits.MaxBatchBytes, "batch");
@@ -42,7 +42,7 @@ public static class BatchEndpoints
             converted[i] = operation!;
         }
 
-        var result = await grains.GetGrain<IBucketGrain>(caller.BucketId).ApplyBatchAsync(converted);
+        var result = await grains.Get(caller.BucketId).ApplyBatchAsync(converted);
         var response = new BatchResponse(
             result.Applied,
             [.. result.Results.Select((r, i) => new BatchOperationResponse(converted[i].Key, WriteProblems.Name(r.Outcome), r.Succeeded ? r.Version : null))]);

@@ -1,4 +1,3 @@
-using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
 using Buckets.Core;
 using Buckets.Server.Http;
@@ -20,23 +19,23 @@ public static class BucketEndpoints
         return app;
     }
 
-    private static async Task<IResult> ExportAsync(BucketCaller caller, IGrainFactory grains) =>
-        TypedResults.Bytes(await grains.GetGrain<IBucketGrain>(caller.BucketId).ExportAsync(), "text/plain; charset=utf-8");
+    private static async Task<IResult> ExportAsync(BucketCaller caller, BucketGrains grains) =>
+        TypedResults.Bytes(await grains.Get(caller.BucketId).ExportAsync(), "text/plain; charset=utf-8");
 
-    private static async Task<IResult> EraseAsync(BucketCaller caller, IGrainFactory grains)
+    private static async Task<IResult> EraseAsync(BucketCaller caller, BucketGrains grains)
     {
-        await grains.GetGrain<IBucketGrain>(caller.BucketId).EraseAsync();
+        await grains.Get(caller.BucketId).EraseAsync();
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> GetStatsAsync(BucketCaller caller, IGrainFactory grains)
+    private static async Task<IResult> GetStatsAsync(BucketCaller caller, BucketGrains grains)
     {
-        var stats = await grains.GetGrain<IBucketGrain>(caller.BucketId).GetStatsAsync();
+        var stats = await grains.Get(caller.BucketId).GetStatsAsync();
         return TypedResults.Ok(new BucketStatsResponse(
             caller.BucketId, stats.Entries, stats.Bytes, stats.OldestExpiry, stats.LastChange, PolicyDto.From(stats.Policy), stats.Backup));
     }
 
-    private static async Task<IResult> SetPolicyAsync(BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> limits, HttpContext http)
+    private static async Task<IResult> SetPolicyAsync(BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, HttpContext http)
     {
         var (dto, problem) = await JsonBody.ReadAsync<BucketPolicyDto>(http, PolicyDto.MaxBodyBytes, "policy");
         if (problem is not null)
@@ -49,7 +48,7 @@ public static class BucketEndpoints
             return Problems.BadRequest("invalid-policy", error);
         }
 
-        var applied = await grains.GetGrain<IBucketGrain>(caller.BucketId).SetPolicyAsync(policy!);
+        var applied = await grains.Get(caller.BucketId).SetPolicyAsync(policy!);
         return TypedResults.Ok(PolicyDto.From(applied));
     }
 }

@@ -28,7 +28,7 @@ public static class KeysEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string? key, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> limits, TimeProvider time, HttpContext http)
+    private static async Task<IResult> GetAsync(string? key, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, TimeProvider time, HttpContext http)
     {
         key = KeyFromRawTarget(http, key);
         if (KeyRules.Validate(key, limits.Value.MaxKeyBytes) is { } error)
@@ -36,7 +36,7 @@ public static class KeysEndpoints
             return Problems.BadRequest("invalid-key", error);
         }
 
-        var entry = await grains.GetGrain<IBucketGrain>(caller.BucketId).GetAsync(key!);
+        var entry = await grains.Get(caller.BucketId).GetAsync(key!);
         if (entry is null)
         {
             return Problems.NotFound($"The bucket has no live entry '{key}'.");
@@ -61,7 +61,7 @@ public static class KeysEndpoints
         return TypedResults.Bytes(entry.Value, contentType);
     }
 
-    private static async Task<IResult> PutAsync(string? key, string? ttl, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> options, HttpContext http)
+    private static async Task<IResult> PutAsync(string? key, string? ttl, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, HttpContext http)
     {
         key = KeyFromRawTarget(http, key);
         var limits = options.Value;
@@ -96,7 +96,7 @@ public static class KeysEndpoints
             return Problems.BadRequest("invalid-value", "The body is declared text/plain but is not valid UTF-8; send binary values as application/octet-stream.");
         }
 
-        var result = await grains.GetGrain<IBucketGrain>(caller.BucketId).SetAsync(new SetCommand(key!, value, ttlSeconds, ifVersion, createOnly));
+        var result = await grains.Get(caller.BucketId).SetAsync(new SetCommand(key!, value, ttlSeconds, ifVersion, createOnly));
         if (result.Succeeded)
         {
             http.Response.Headers.ETag = EntityTags.Format(result.Version);
@@ -110,7 +110,7 @@ public static class KeysEndpoints
         };
     }
 
-    private static async Task<IResult> DeleteAsync(string? key, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> limits, HttpContext http)
+    private static async Task<IResult> DeleteAsync(string? key, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, HttpContext http)
     {
         key = KeyFromRawTarget(http, key);
         if (KeyRules.Validate(key, limits.Value.MaxKeyBytes) is { } error)
@@ -128,11 +128,11 @@ public static class KeysEndpoints
             return Problems.BadRequest("invalid-precondition", "If-None-Match is not supported on DELETE.");
         }
 
-        var result = await grains.GetGrain<IBucketGrain>(caller.BucketId).DeleteAsync(key!, ifVersion);
+        var result = await grains.Get(caller.BucketId).DeleteAsync(key!, ifVersion);
         return result.Outcome == WriteOutcome.Deleted ? TypedResults.NoContent() : WriteProblems.For(result.Outcome, key!);
     }
 
-    private static async Task<IResult> ListAsync(string? prefix, string? limit, string? cursor, BucketCaller caller, IGrainFactory grains, IOptions<LimitsOptions> options)
+    private static async Task<IResult> ListAsync(string? prefix, string? limit, string? cursor, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options)
     {
         var limits = options.Value;
         var pageSize = Math.Min(DefaultListLimit, limits.MaxListLimit);
@@ -153,7 +153,7 @@ public static class KeysEndpoints
             return Problems.BadRequest("invalid-cursor", "The cursor is not one returned by this endpoint.");
         }
 
-        var page = await grains.GetGrain<IBucketGrain>(caller.BucketId).ListKeysAsync(prefix, after, pageSize);
+        var page = await grains.Get(caller.BucketId).ListKeysAsync(prefix, after, pageSize);
         var next = page.NextAfter is null ? null : Base64Url.EncodeToString(Encoding.UTF8.GetBytes(page.NextAfter));
         return TypedResults.Ok(new KeyListResponse(page.Keys, next));
     }

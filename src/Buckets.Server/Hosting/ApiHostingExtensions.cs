@@ -18,6 +18,7 @@ public static class ApiHostingExtensions
     public static IHostApplicationBuilder AddBucketsApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<BucketGrains>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
             kestrel.Limits.MaxRequestBodySize = Math.Max(limits.Value.MaxValueBytes, limits.Value.MaxBatchBytes) + RequestOverheadBytes);
