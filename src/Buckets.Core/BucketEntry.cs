@@ -6,9 +6,6 @@ namespace Buckets.Core;
 /// <param name="ExpiresAtTicks">UTC ticks of expiry, or 0 when the entry never expires.</param>
 public readonly record struct BucketEntry(byte[] Value, long Version, long ExpiresAtTicks)
 {
-    /// <summary>True when the entry has expired at <paramref name="nowTicks"/>.</summary>
-    public bool IsExpiredAt(long nowTicks) => ExpiresAtTicks != 0 && ExpiresAtTicks <= nowTicks;
-
     /// <summary>The expiry as a UTC time, or <c>null</c>.</summary>
     public DateTimeOffset? ExpiresAt => ExpiresAtTicks == 0 ? null : new DateTimeOffset(ExpiresAtTicks, TimeSpan.Zero);
 }

@@ -43,9 +43,7 @@ public sealed partial class BucketMap
             var op = operations[i];
             if (!view.TryGetValue(op.Key, out var current))
             {
-                current = TryGet(op.Key, now, out var live)
-                    ? (live.Version, Encoding.UTF8.GetByteCount(op.Key) + live.Value.Length)
-                    : (null, 0);
+                current = LiveVersionAndSize(op.Key, now);
             }
 
             var exists = current.Version is not null;

@@ -130,6 +130,14 @@ public sealed partial class BucketMap
         ClearExpiryIndex();
     }
 
+    /// <summary>The live entry's version and key plus value bytes, without copying its value; (null, 0) when absent.</summary>
+    private (long? Version, long Size) LiveVersionAndSize(string key, DateTimeOffset now)
+    {
+        Span<byte> scratch = stackalloc byte[StackKeyChars * 3];
+        var slot = FindLive(Utf8(key, scratch), now);
+        return slot < 0 ? (null, 0) : (_table.Version(slot), EntryTable.PayloadBytes(_table.Data(slot)));
+    }
+
     private static ReadOnlySpan<byte> Utf8(string key, Span<byte> scratch) =>
         key.Length <= StackKeyChars ? scratch[..Encoding.UTF8.GetBytes(key, scratch)] : Encoding.UTF8.GetBytes(key);
 

@@ -90,7 +90,7 @@ public sealed partial class BackupPuller(
             });
 
         _pendingAcks[feed.Name] = [.. stored];
-        health.RecordPullSucceeded(feed.Name, response.Batches.Count);
+        health.RecordPullSucceeded(feed.Name);
         return (response.Batches.Count > 0 || response.More) && failures == 0 && stored.All(a => a.Status == AckStatus.Stored);
     }
 

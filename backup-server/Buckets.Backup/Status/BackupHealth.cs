@@ -21,7 +21,7 @@ public sealed class BackupHealth(TimeProvider time, IOptions<StatusOptions> opti
 
     public double? SecondsSinceLastPull => _lastPull is { } at ? (time.GetUtcNow() - at).TotalSeconds : null;
 
-    public void RecordPullSucceeded(string silo, int batches)
+    public void RecordPullSucceeded(string silo)
     {
         var now = time.GetUtcNow();
         _lastPull = now;
@@ -46,8 +46,6 @@ public sealed class BackupHealth(TimeProvider time, IOptions<StatusOptions> opti
     /// <summary>Buckets stored to since <paramref name="since"/> (candidates for compaction).</summary>
     public IEnumerable<string> TouchedSince(DateTimeOffset since) =>
         _buckets.Where(b => b.Value.StoredAt >= since).Select(b => b.Key);
-
-    public void Forget(string bucketId) => _buckets.TryRemove(bucketId, out _);
 
     /// <summary>Samples free disk space, at most once per <see cref="StatusOptions.DiskSampleInterval"/>.</summary>
     public void SampleDisk()

@@ -11,8 +11,6 @@ public sealed class DirtyBuckets
 {
     private readonly ConcurrentDictionary<string, byte> _ids = new(StringComparer.Ordinal);
 
-    public int Count => _ids.Count;
-
     public void Mark(string bucketId) => _ids.TryAdd(bucketId, 0);
 
     public void Clear(string bucketId) => _ids.TryRemove(bucketId, out _);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
 using Buckets.Grains.Backup;
 using Buckets.Core.Security;
@@ -22,7 +21,7 @@ public static class AdminEndpoints
     }
 
     /// <summary>Replaces a bucket's state with its backup at a sequence number or a point in time (latest when neither).</summary>
-    private static async Task<IResult> RestoreAsync(string bucketId, string? seq, string? at, IBackupClient backup, IGrainFactory grains, HttpContext http)
+    private static async Task<IResult> RestoreAsync(string bucketId, string? seq, string? at, IBackupClient backup, BucketGrains grains, HttpContext http)
     {
         if (!ApiKeyAuthority.IsValidId(bucketId))
         {
@@ -62,7 +61,7 @@ public static class AdminEndpoints
             return Problems.NotFound($"No backup of bucket {bucketId}.");
         }
 
-        var newSeq = await grains.GetGrain<IBucketGrain>(bucketId).RestoreAsync(snapshot);
+        var newSeq = await grains.Get(bucketId).RestoreAsync(snapshot);
         return TypedResults.Ok(new RestoreResponse(bucketId, atSeq, atTime, newSeq));
     }
 
