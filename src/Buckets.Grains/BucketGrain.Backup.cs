@@ -209,6 +209,14 @@ public sealed partial class BucketGrain
                 GrainsLog.Fenced(_logger, BucketId, _epoch);
                 DeactivateOnIdle();
                 break;
+            case AckStatus.Conflict:
+                // The backup holds other changes under our numbers (metadata lagged the backup): number
+                // on above what it holds and send the whole state, so nothing stored is overwritten silently.
+                _map.ResetSequence(Math.Max(_map.LastSeq, ack.LastSeq) + 1);
+                ResetJournal();
+                _forceSnapshot = true;
+                GrainsLog.SnapshotRequested(_logger, BucketId, ack.Status.ToString(), ack.LastSeq);
+                break;
             default:
                 _forceSnapshot = true;
                 GrainsLog.SnapshotRequested(_logger, BucketId, ack.Status.ToString(), ack.LastSeq);

@@ -1,4 +1,5 @@
 using System.Text;
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Storage;
 using Buckets.Englang;
 
@@ -42,7 +43,7 @@ public sealed class AppendTests : IDisposable
 
         var result = await _t.Store.AppendChangesAsync(Bucket, epoch, lines, Ct);
 
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 5), result);
+        Assert.Equal(new AppendResult(AckStatus.Stored, 5), result);
         var snapshot = await _t.Store.ReadStateAsync(Bucket, null, null, Ct);
         Assert.Equal(5, snapshot!.Seq);
         var state = State.Parse(snapshot);
@@ -61,12 +62,12 @@ public sealed class AppendTests : IDisposable
     public async Task Re_appending_stored_changes_is_a_no_op_and_new_ones_in_the_batch_are_kept()
     {
         var epoch = (await _t.Store.OpenEpochAsync(Bucket, Ct)).Epoch;
-        Assert.Equal(AppendStatus.Stored, (await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 3, TestStore.Start), Ct)).Status);
+        Assert.Equal(AckStatus.Stored, (await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 3, TestStore.Start), Ct)).Status);
 
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 3), await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 3, TestStore.Start), Ct));
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 3), await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 2, 2, TestStore.Start), Ct));
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 5), await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 2, 5, TestStore.Start), Ct));
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 5), await _t.Store.AppendChangesAsync(Bucket, epoch, ReadOnlyMemory<byte>.Empty, Ct));
+        Assert.Equal(new AppendResult(AckStatus.Stored, 3), await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 3, TestStore.Start), Ct));
+        Assert.Equal(new AppendResult(AckStatus.Stored, 3), await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 2, 2, TestStore.Start), Ct));
+        Assert.Equal(new AppendResult(AckStatus.Stored, 5), await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 2, 5, TestStore.Start), Ct));
+        Assert.Equal(new AppendResult(AckStatus.Stored, 5), await _t.Store.AppendChangesAsync(Bucket, epoch, ReadOnlyMemory<byte>.Empty, Ct));
 
         Assert.Equal(Lines.Range(Bucket, 1, 5, TestStore.Start), await File.ReadAllBytesAsync(_t.OpenSegmentPath(Bucket), Ct));
         Assert.Equal(5, (await _t.Store.ReadStateAsync(Bucket, null, null, Ct))!.EntryCount);
@@ -80,7 +81,7 @@ public sealed class AppendTests : IDisposable
 
         var result = await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 4, 5, TestStore.Start), Ct);
 
-        Assert.Equal(AppendStatus.Gap, result.Status);
+        Assert.Equal(AckStatus.Gap, result.Status);
         Assert.Equal(2, result.LastSeq);
         Assert.Contains("3", result.Detail, StringComparison.Ordinal);
         Assert.Equal(2, (await _t.Store.ReadStateAsync(Bucket, null, null, Ct))!.Seq);
@@ -101,14 +102,14 @@ public sealed class AppendTests : IDisposable
         var staleSnapshot = await _t.Store.AppendSnapshotAsync(Bucket, first, SnapshotOf(Bucket, 9), Ct);
         var current = await _t.Store.AppendChangesAsync(Bucket, second.Epoch, Lines.Range(Bucket, 3, 3, TestStore.Start), Ct);
 
-        Assert.Equal(new AppendResult(AppendStatus.StaleEpoch, 2), stale with { Detail = null });
-        Assert.Equal(AppendStatus.Invalid, future.Status);
-        Assert.Equal(AppendStatus.StaleEpoch, staleSnapshot.Status);
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 3), current);
+        Assert.Equal(new AppendResult(AckStatus.StaleEpoch, 2), stale with { Detail = null });
+        Assert.Equal(AckStatus.Invalid, future.Status);
+        Assert.Equal(AckStatus.StaleEpoch, staleSnapshot.Status);
+        Assert.Equal(new AppendResult(AckStatus.Stored, 3), current);
 
         // The epoch is durable: a restarted store still fences the old activation.
         var reopened = _t.Reopen();
-        Assert.Equal(AppendStatus.StaleEpoch, (await reopened.AppendChangesAsync(Bucket, first, Lines.Range(Bucket, 4, 4, TestStore.Start), Ct)).Status);
+        Assert.Equal(AckStatus.StaleEpoch, (await reopened.AppendChangesAsync(Bucket, first, Lines.Range(Bucket, 4, 4, TestStore.Start), Ct)).Status);
         Assert.Equal(second.Epoch + 1, (await reopened.OpenEpochAsync(Bucket, Ct)).Epoch);
     }
 
@@ -117,7 +118,7 @@ public sealed class AppendTests : IDisposable
     {
         var result = await _t.Store.AppendChangesAsync(Bucket, 1, Lines.Range(Bucket, 1, 1, TestStore.Start), Ct);
 
-        Assert.Equal(AppendStatus.Invalid, result.Status);
+        Assert.Equal(AckStatus.Invalid, result.Status);
         Assert.False(Directory.Exists(_t.BucketDirectory(Bucket)));
     }
 
@@ -144,7 +145,7 @@ public sealed class AppendTests : IDisposable
 
         var result = await _t.Store.AppendChangesAsync(Bucket, epoch, lines, Ct);
 
-        Assert.Equal(AppendStatus.Invalid, result.Status);
+        Assert.Equal(AckStatus.Invalid, result.Status);
         Assert.Equal(1, result.LastSeq);
         Assert.StartsWith("line 2:", result.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("value", result.Detail, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Storage;
 
 namespace Buckets.Backup.Tests;
@@ -44,7 +45,7 @@ public sealed partial class CompactionTests : IDisposable
         Assert.Equal(before, await ReadAll(_t.Reopen()));
 
         // Changes continue after the snapshot.
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 43), await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 43, 43, TestStore.Start), Ct));
+        Assert.Equal(new AppendResult(AckStatus.Stored, 43), await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 43, 43, TestStore.Start), Ct));
         Assert.Equal(41, (await _t.Store.ReadStateAsync(Bucket, null, null, Ct))!.EntryCount);
         Assert.True(BackupVerifier.VerifyDirectory(_t.Directory).IsHealthy);
     }
@@ -160,7 +161,7 @@ public sealed partial class CompactionTests : IDisposable
         for (var from = 1; from <= count; from += 3)
         {
             var result = await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, from, Math.Min(from + 2, count), TestStore.Start), Ct);
-            Assert.Equal(AppendStatus.Stored, result.Status);
+            Assert.Equal(AckStatus.Stored, result.Status);
         }
 
         await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Of(Lines.Delete(Bucket, count + 1, "key2", TestStore.Start.AddSeconds(count + 1))), Ct);

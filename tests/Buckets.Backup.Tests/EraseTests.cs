@@ -1,4 +1,5 @@
 using System.Text;
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Storage;
 using Buckets.Englang;
 
@@ -15,7 +16,7 @@ public sealed class EraseTests : IDisposable
     public void Dispose() => _t.Dispose();
 
     [Fact]
-    public async Task Erase_removes_every_data_file_and_keeps_epoch_and_sequence()
+    public async Task EraseRemovesEveryDataFileFencesTheOldEpochAndKeepsTheSequence()
     {
         var epoch = (await _t.Store.OpenEpochAsync(Bucket, Ct)).Epoch;
         for (var seq = 1; seq <= 12; seq++)
@@ -41,26 +42,26 @@ public sealed class EraseTests : IDisposable
         Assert.Equal((13L, 0L), (snapshot.Seq, snapshot.EntryCount));
         Assert.Equal(0, (await _t.Store.ReadStateAsync(Bucket, null, TestStore.Start, Ct))!.EntryCount);
         var info = await _t.Store.DescribeAsync(Bucket, Ct);
-        Assert.Equal((true, 13L, epoch, 0L), (info!.Erased, info.LastSeq, info.Epoch, info.Bytes));
+        Assert.Equal((true, 13L, epoch + 1, 0L), (info!.Erased, info.LastSeq, info.Epoch, info.Bytes));
 
         // The audit line says that, when and up to which change; nothing else.
         var audit = await File.ReadAllTextAsync(_t.Store.ErasureAuditPath, Ct);
         Assert.True(EnglangParser.TryParse(audit, out var record, out _));
         Assert.Equal(new EraseRecord(erasedAt, Bucket, 13), record);
 
-        // The epoch stays fenced and numbering continues.
-        Assert.Equal(AppendStatus.StaleEpoch, (await _t.Store.AppendChangesAsync(Bucket, epoch - 1, Lines.Range(Bucket, 14, 14, TestStore.Start), Ct)).Status);
-        Assert.Equal(AppendStatus.Gap, (await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 15, 15, TestStore.Start), Ct)).Status);
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 14), await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 14, 14, TestStore.Start), Ct));
-        Assert.Equal(["key14=value14"], State.Entries(await _t.Reopen().ReadStateAsync(Bucket, null, null, Ct)));
+        // The erasing activation's epoch is fenced off; a new activation numbers on above the erase.
+        Assert.Equal(AckStatus.StaleEpoch, (await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 14, 14, TestStore.Start), Ct)).Status);
         var grant = await _t.Store.OpenEpochAsync(Bucket, Ct);
-        Assert.Equal((epoch + 1, 14L), (grant.Epoch, grant.LastSeq));
+        Assert.Equal((epoch + 2, 13L), (grant.Epoch, grant.LastSeq));
+        Assert.Equal(AckStatus.Gap, (await _t.Store.AppendChangesAsync(Bucket, grant.Epoch, Lines.Range(Bucket, 15, 15, TestStore.Start), Ct)).Status);
+        Assert.Equal(new AppendResult(AckStatus.Stored, 14), await _t.Store.AppendChangesAsync(Bucket, grant.Epoch, Lines.Range(Bucket, 14, 14, TestStore.Start), Ct));
+        Assert.Equal(["key14=value14"], State.Entries(await _t.Reopen().ReadStateAsync(Bucket, null, null, Ct)));
         Assert.False((await _t.Store.DescribeAsync(Bucket, Ct))!.Erased);
         Assert.True(BackupVerifier.VerifyDirectory(_t.Directory).IsHealthy);
     }
 
     [Fact]
-    public async Task Erasing_a_bucket_never_seen_only_writes_the_audit_line()
+    public async Task ErasingABucketNeverSeenOnlyWritesTheAuditLine()
     {
         await _t.Store.EraseAsync("ghost", TestStore.Start, Ct);
         await _t.Store.EraseAsync("ghost2", TestStore.Start, Ct);
@@ -72,7 +73,7 @@ public sealed class EraseTests : IDisposable
     }
 
     [Fact]
-    public async Task A_crash_after_the_erase_manifest_deletes_the_remaining_files_on_reopen()
+    public async Task ACrashAfterTheEraseManifestDeletesTheRemainingFilesOnReopen()
     {
         var epoch = (await _t.Store.OpenEpochAsync(Bucket, Ct)).Epoch;
         await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Of(Lines.Set(Bucket, 1, SecretKey, SecretValue, TestStore.Start)), Ct);
@@ -90,7 +91,7 @@ public sealed class EraseTests : IDisposable
     }
 
     [Fact]
-    public async Task An_erasure_a_crash_interrupted_is_finished_when_the_store_starts()
+    public async Task AnErasureACrashInterruptedIsFinishedWhenTheStoreStarts()
     {
         var epoch = (await _t.Store.OpenEpochAsync(Bucket, Ct)).Epoch;
         await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Of(Lines.Set(Bucket, 1, SecretKey, SecretValue, TestStore.Start)), Ct);
@@ -110,7 +111,9 @@ public sealed class EraseTests : IDisposable
         Assert.True(EnglangParser.TryParse(audit, out var record, out _));
         Assert.Equal(new EraseRecord(erasedAt, Bucket, 1), record);
         Assert.Equal((1L, 0L), ((await store.ReadStateAsync(Bucket, null, null, Ct))!.Seq, (await store.ReadStateAsync(Bucket, null, null, Ct))!.EntryCount));
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 2), await store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 2, 2, TestStore.Start), Ct));
+        Assert.Equal(AckStatus.StaleEpoch, (await store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 2, 2, TestStore.Start), Ct)).Status);
+        var grant = await store.OpenEpochAsync(Bucket, Ct);
+        Assert.Equal(new AppendResult(AckStatus.Stored, 2), await store.AppendChangesAsync(Bucket, grant.Epoch, Lines.Range(Bucket, 2, 2, TestStore.Start), Ct));
     }
 
     private static void AssertNoFileContains(string directory, string text)

@@ -1,4 +1,5 @@
 using System.Text;
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Storage;
 using Buckets.Englang;
 
@@ -37,7 +38,7 @@ public sealed class RandomizedHistoryTests
                     }
 
                     var batch = Lines.Of([.. records.Skip(resendFrom)]);
-                    Assert.Equal(new AppendResult(AppendStatus.Stored, records.Count), await store.AppendChangesAsync(Bucket, epoch, batch, Ct));
+                    Assert.Equal(new AppendResult(AckStatus.Stored, records.Count), await store.AppendChangesAsync(Bucket, epoch, batch, Ct));
                     break;
                 case 7:
                     await store.CompactIfNeededAsync(Bucket, Ct);

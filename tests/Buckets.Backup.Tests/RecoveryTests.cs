@@ -1,3 +1,4 @@
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,7 @@ public sealed class RecoveryTests : IDisposable
 
         // The cut tail is durable and appending resumes right after the last complete line.
         var resumed = await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 4, TestStore.Start), Ct);
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 4), resumed);
+        Assert.Equal(new AppendResult(AckStatus.Stored, 4), resumed);
         byte[] expected = [.. good, .. fourth];
         Assert.Equal(expected, await File.ReadAllBytesAsync(path, Ct));
     }
@@ -60,8 +61,8 @@ public sealed class RecoveryTests : IDisposable
         var store = _t.Reopen();
         var info = await store.DescribeAsync(Bucket, Ct);
         Assert.Equal(5, info!.LastSeq);
-        Assert.Equal(AppendStatus.Gap, (await store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 7, 7, TestStore.Start), Ct)).Status);
-        Assert.Equal(AppendStatus.Stored, (await store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 6, 6, TestStore.Start), Ct)).Status);
+        Assert.Equal(AckStatus.Gap, (await store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 7, 7, TestStore.Start), Ct)).Status);
+        Assert.Equal(AckStatus.Stored, (await store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 6, 6, TestStore.Start), Ct)).Status);
     }
 
     [Theory]
@@ -149,7 +150,7 @@ public sealed class RecoveryTests : IDisposable
 
         Assert.Empty(report.Problems);
         Assert.Equal(0, (await store.ReadStateAsync(Bucket, null, null, Ct))!.Seq);
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 3), await store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 3, TestStore.Start), Ct));
+        Assert.Equal(new AppendResult(AckStatus.Stored, 3), await store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 3, TestStore.Start), Ct));
         Assert.Equal(3, (await _t.Reopen().ReadStateAsync(Bucket, null, null, Ct))!.EntryCount);
     }
 

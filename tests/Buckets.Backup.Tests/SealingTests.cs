@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Buckets.Backup.Storage;
+using Buckets.Abstractions.Backup;
 
 namespace Buckets.Backup.Tests;
 
@@ -17,7 +17,7 @@ public sealed partial class SealingTests : IDisposable
         var epoch = (await _t.Store.OpenEpochAsync(Bucket, Ct)).Epoch;
         for (var seq = 1; seq <= 20; seq++)
         {
-            Assert.Equal(AppendStatus.Stored, (await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, seq, seq, TestStore.Start), Ct)).Status);
+            Assert.Equal(AckStatus.Stored, (await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, seq, seq, TestStore.Start), Ct)).Status);
             _t.Time.Advance(TimeSpan.FromSeconds(1));
         }
 

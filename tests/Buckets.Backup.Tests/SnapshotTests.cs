@@ -1,4 +1,5 @@
 using System.Text;
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Storage;
 using Buckets.Englang;
 
@@ -22,8 +23,8 @@ public sealed class SnapshotTests : IDisposable
         var stored = await _t.Store.AppendSnapshotAsync(Bucket, epoch, AppendTests.SnapshotOf(Bucket, 10, snapshotAt, ("a", "1"), ("b", "2")), Ct);
         var next = await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Of(Lines.Set(Bucket, 11, "c", "3", snapshotAt.AddSeconds(1))), Ct);
 
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 10), stored);
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 11), next);
+        Assert.Equal(new AppendResult(AckStatus.Stored, 10), stored);
+        Assert.Equal(new AppendResult(AckStatus.Stored, 11), next);
         var snapshot = await _t.Store.ReadStateAsync(Bucket, null, null, Ct);
         Assert.Equal(11, snapshot!.Seq);
         Assert.Equal(["a=1", "b=2", "c=3"], State.Entries(snapshot));
@@ -45,21 +46,26 @@ public sealed class SnapshotTests : IDisposable
         // And all of it survives a restart.
         var reopened = _t.Reopen();
         Assert.Equal(["a=1", "b=2", "c=3"], State.Entries(await reopened.ReadStateAsync(Bucket, null, null, Ct)));
-        Assert.Equal(AppendStatus.Gap, (await reopened.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 13, 13, TestStore.Start), Ct)).Status);
+        Assert.Equal(AckStatus.Gap, (await reopened.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 13, 13, TestStore.Start), Ct)).Status);
     }
 
     [Fact]
-    public async Task A_snapshot_not_newer_than_what_is_stored_is_a_no_op()
+    public async Task ASnapshotNotNewerThanWhatIsStoredIsAConflictUnlessItIsTheStoredBaseResent()
     {
         var epoch = (await _t.Store.OpenEpochAsync(Bucket, Ct)).Epoch;
         await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 3, TestStore.Start), Ct);
         var before = _t.BucketFiles(Bucket);
 
-        var result = await _t.Store.AppendSnapshotAsync(Bucket, epoch, AppendTests.SnapshotOf(Bucket, 3, null, ("x", "y")), Ct);
+        var older = await _t.Store.AppendSnapshotAsync(Bucket, epoch, AppendTests.SnapshotOf(Bucket, 3, null, ("x", "y")), Ct);
 
-        Assert.Equal(new AppendResult(AppendStatus.Stored, 3), result);
+        Assert.Equal((AckStatus.Conflict, 3L), (older.Status, older.LastSeq));
         Assert.Equal(before, _t.BucketFiles(Bucket));
         Assert.Equal(3, (await _t.Store.ReadStateAsync(Bucket, null, null, Ct))!.EntryCount);
+
+        // A retry of the snapshot that became the base (its acknowledgement was lost) is stored.
+        var base5 = AppendTests.SnapshotOf(Bucket, 5, null, ("x", "y"));
+        Assert.Equal(new AppendResult(AckStatus.Stored, 5), await _t.Store.AppendSnapshotAsync(Bucket, epoch, base5, Ct));
+        Assert.Equal(new AppendResult(AckStatus.Stored, 5), await _t.Reopen().AppendSnapshotAsync(Bucket, epoch, base5, Ct));
     }
 
     [Theory]
@@ -85,7 +91,7 @@ public sealed class SnapshotTests : IDisposable
 
         var result = await _t.Store.AppendSnapshotAsync(Bucket, epoch, Encoding.UTF8.GetBytes(snapshot), Ct);
 
-        Assert.Equal(AppendStatus.Invalid, result.Status);
+        Assert.Equal(AckStatus.Invalid, result.Status);
         Assert.Equal(0, result.LastSeq);
         Assert.NotNull(result.Detail);
         Assert.Equal(["manifest.json"], _t.BucketFiles(Bucket));

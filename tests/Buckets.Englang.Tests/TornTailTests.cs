@@ -64,15 +64,21 @@ public class TornTailTests
     }
 
     [Fact]
-    public void DamagedLastLineWithItsLineFeedIsATornTail()
+    public void DamagedLastLineWithItsLineFeedIsAnErrorNotATornTail()
     {
         var full = TestData.ToBytes(History);
         full[^10] ^= 0x20;
+        using var directory = new TempDirectory();
+        var path = directory.Write("segment.englang", full);
+
         var result = TestData.Read(full);
-        Assert.Empty(result.Errors);
-        var torn = Assert.IsType<EnglangTornTail>(result.TornTail);
-        Assert.Equal(4, torn.Line);
-        Assert.Contains("damaged", torn.Message, StringComparison.Ordinal);
+        var recovery = EnglangRecovery.Recover(path);
+
+        // It was written whole (it has its line feed) and damaged later: recovery must not cut it.
+        Assert.Null(result.TornTail);
+        Assert.Equal(4, Assert.Single(result.Errors).Line);
+        Assert.False(recovery.Truncated);
+        Assert.Equal(full, File.ReadAllBytes(path));
     }
 
     [Fact]

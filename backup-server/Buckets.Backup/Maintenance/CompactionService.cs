@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 
 namespace Buckets.Backup.Maintenance;
 
-/// <summary>Periodically compacts the buckets that received changes since the last round; idle buckets cost nothing.</summary>
+/// <summary>
+/// Periodically compacts the buckets that received changes since the last round (idle buckets cost
+/// nothing there), and every <see cref="MaintenanceOptions.RetentionSweepInterval"/> visits every bucket
+/// the store holds so retired generations of idle buckets are deleted after the retention too.
+/// </summary>
 public sealed partial class CompactionService(
     IBackupStore store,
     BackupHealth health,
@@ -17,6 +21,7 @@ public sealed partial class CompactionService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var since = DateTimeOffset.MinValue;
+        DateTimeOffset? lastSweep = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -29,22 +34,34 @@ public sealed partial class CompactionService(
             }
 
             var round = time.GetUtcNow();
-            foreach (var bucketId in health.TouchedSince(since).ToList())
+            var sweep = lastSweep is not { } last || round - last >= options.Value.RetentionSweepInterval;
+            var buckets = sweep ? store.ListBuckets() : health.TouchedSince(since).ToList();
+            foreach (var bucketId in buckets)
             {
-                try
-                {
-                    if (await store.CompactIfNeededAsync(bucketId, stoppingToken))
-                    {
-                        LogCompacted(logger, bucketId);
-                    }
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    LogCompactionFailed(logger, bucketId, e);
-                }
+                await MaintainAsync(bucketId, stoppingToken);
             }
 
             since = round;
+            lastSweep = sweep ? round : lastSweep;
+            if (sweep)
+            {
+                LogSwept(logger, buckets.Count);
+            }
+        }
+    }
+
+    private async Task MaintainAsync(string bucketId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await store.CompactIfNeededAsync(bucketId, cancellationToken))
+            {
+                LogCompacted(logger, bucketId);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogCompactionFailed(logger, bucketId, e);
         }
     }
 
@@ -53,4 +70,7 @@ public sealed partial class CompactionService(
 
     [LoggerMessage(3202, LogLevel.Error, "Compacting the backup of bucket {BucketId} failed; its files are unchanged")]
     private static partial void LogCompactionFailed(ILogger logger, string bucketId, Exception exception);
+
+    [LoggerMessage(3203, LogLevel.Debug, "Retention sweep visited {Count} buckets")]
+    private static partial void LogSwept(ILogger logger, int count);
 }

@@ -10,4 +10,11 @@ public sealed class MaintenanceOptions
     /// <summary>How often buckets that received changes are checked for compaction.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often every bucket in the store (idle ones too, and after a restart) is visited to delete
+    /// retired files past <c>Backup:Store:Retention</c>. The first sweep runs at the first round after start.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
 }

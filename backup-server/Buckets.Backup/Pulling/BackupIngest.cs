@@ -12,7 +12,7 @@ public sealed class BackupIngest(IBackupStore store, BackupMetrics metrics, Back
         var result = batch.IsSnapshot
             ? await store.AppendSnapshotAsync(batch.BucketId, batch.Epoch, batch.Englang, cancellationToken)
             : await store.AppendChangesAsync(batch.BucketId, batch.Epoch, batch.Englang, cancellationToken);
-        if (result.Status == AppendStatus.Stored)
+        if (result.Status == AckStatus.Stored)
         {
             var lag = FirstChangeLag(batch);
             metrics.Stored(batch.Englang.Length, lag);
@@ -23,7 +23,7 @@ public sealed class BackupIngest(IBackupStore store, BackupMetrics metrics, Back
             metrics.Refused(result.Status.ToString());
         }
 
-        return new BackupAck(batch.BucketId, batch.Epoch, Map(result.Status), result.LastSeq);
+        return new BackupAck(batch.BucketId, batch.Epoch, result.Status, result.LastSeq);
     }
 
     private TimeSpan? FirstChangeLag(ChangeBatch batch)
@@ -34,12 +34,4 @@ public sealed class BackupIngest(IBackupStore store, BackupMetrics metrics, Back
             ? time.GetUtcNow() - record.At
             : null;
     }
-
-    private static AckStatus Map(AppendStatus status) => status switch
-    {
-        AppendStatus.Stored => AckStatus.Stored,
-        AppendStatus.StaleEpoch => AckStatus.StaleEpoch,
-        AppendStatus.Gap => AckStatus.Gap,
-        _ => AckStatus.Invalid,
-    };
 }

@@ -11,8 +11,13 @@ namespace Buckets.Backup.Storage;
 /// <item>deletes files the manifest does not list (temporary files, a snapshot written by a
 /// compaction or grain snapshot that never switched the manifest, an empty segment created just
 /// before a crash, files a retention or erase run had dropped from the manifest);</item>
-/// <item>cuts a torn last line off the open segment and derives the last change from its content.</item>
+/// <item>cuts a torn last line (one without its line feed: a write the crash cut short) off the open
+/// segment, makes the open segment durable, and derives the last change from its content.</item>
 /// </list>
+/// Anything else is loss of acknowledged data, and recovery does not carry on past it: a damaged
+/// complete line, a missing live file, or files that end before the change the manifest says was
+/// stored fail the bucket closed (<see cref="BackupCorruptException"/>, nothing rewritten) until an
+/// operator repairs or restores it.
 /// </summary>
 internal static class BucketRecovery
 {
@@ -28,8 +33,11 @@ internal static class BucketRecovery
             var (lastSeq, lastAt, openBytes) = RecoverOpenSegment(state, manifest, logger);
             if (lastSeq < manifest.LastSeq)
             {
-                // Following the files lets the next append get Gap, and the grain answer with a snapshot.
                 StorageLog.ManifestAheadOfFiles(logger, state.BucketId, manifest.LastSeq, lastSeq);
+                throw new BackupCorruptException(
+                    $"The backup of bucket {state.BucketId} is damaged: the manifest says change {manifest.LastSeq} was stored but the files end at change {lastSeq}.",
+                    FileNames.Manifest,
+                    null);
             }
 
             state.Manifest = manifest;
@@ -76,13 +84,15 @@ internal static class BucketRecovery
 
     private static void ReportMissing(BucketState state, BucketManifest manifest, ILogger logger)
     {
+        var live = new HashSet<string>(manifest.Live.FileNames(), StringComparer.Ordinal);
         foreach (var name in manifest.FileNames().Where(name => !File.Exists(state.PathOf(name))))
         {
             StorageLog.FileMissing(logger, state.BucketId, name);
-            if (manifest.Live.OpenSegment?.Name == name)
+            if (live.Contains(name))
             {
-                // Appends need the open segment; reads will still report the loss.
-                DurableFiles.CreateEmpty(state.PathOf(name));
+                // A missing retired file only costs point-in-time reads (they report it); a live one is lost data.
+                throw new BackupCorruptException(
+                    $"The backup of bucket {state.BucketId} is damaged: {name} is listed in the manifest but missing.", name, null);
             }
         }
     }
@@ -98,17 +108,21 @@ internal static class BucketRecovery
 
         using var stream = new FileStream(state.PathOf(open.Name), FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         var recovery = EnglangRecovery.TruncateTornTail(stream, open.Name);
+        if (recovery.Errors.Count > 0)
+        {
+            var first = recovery.Errors[0];
+            StorageLog.DamagedLines(logger, state.BucketId, open.Name, recovery.Errors.Count, first.Line);
+            throw HistoryReader.Damaged(state.BucketId, open.Name, first.Line, first.Message);
+        }
+
         if (recovery.TornTail is { } torn)
         {
-            // Recovery does not fsync; the cut must be durable before anything is appended after it.
-            stream.Flush(flushToDisk: true);
             StorageLog.TornTailCut(logger, state.BucketId, open.Name, torn.Line, torn.ByteOffset, recovery.OriginalLength - recovery.RecoveredLength);
         }
 
-        if (recovery.Errors.Count > 0)
-        {
-            StorageLog.DamagedLines(logger, state.BucketId, open.Name, recovery.Errors.Count, recovery.Errors[0].Line);
-        }
+        // What a crash left in the page cache may never have been fsynced (and the cut of a torn tail
+        // neither): it must be durable before a resent batch is acknowledged as already stored.
+        DurableFiles.Sync(stream);
 
         stream.Position = 0;
         long lastSeq = open.FromSeq - 1;

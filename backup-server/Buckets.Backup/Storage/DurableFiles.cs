@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Buckets.Backup.Storage;
 
@@ -10,6 +12,31 @@ namespace Buckets.Backup.Storage;
 internal static class DurableFiles
 {
     private const int ErrorInvalidArgument = 22;
+
+    // Tests observe which paths were made durable (crash safety cannot be seen from file contents).
+    private static ImmutableList<(string Root, Action<string> OnSync)> s_watchers = [];
+
+    /// <summary>Calls <paramref name="onSync"/> with the full path of every file or directory under <paramref name="root"/> fsynced until disposed.</summary>
+    public static IDisposable WatchSyncs(string root, Action<string> onSync)
+    {
+        var watcher = (Path.GetFullPath(root), onSync);
+        ImmutableInterlocked.Update(ref s_watchers, list => list.Add(watcher));
+        return new Unwatch(() => ImmutableInterlocked.Update(ref s_watchers, list => list.Remove(watcher)));
+    }
+
+    /// <summary>Flushes a file's data to disk.</summary>
+    public static void Sync(FileStream stream)
+    {
+        stream.Flush(flushToDisk: true);
+        Observed(stream.Name);
+    }
+
+    /// <summary>Flushes a file's data to disk.</summary>
+    public static void Sync(SafeFileHandle handle, string path)
+    {
+        RandomAccess.FlushToDisk(handle);
+        Observed(path);
+    }
 
     /// <summary>Flushes a directory's entries to disk (a no-op on Windows, where NTFS journals them).</summary>
     public static void SyncDirectory(string directory)
@@ -32,6 +59,8 @@ internal static class DurableFiles
             {
                 throw new IOException($"Could not fsync the directory {directory} (errno {errno}).");
             }
+
+            Observed(directory);
         }
         finally
         {
@@ -70,7 +99,7 @@ internal static class DurableFiles
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024))
         {
             write(stream);
-            stream.Flush(flushToDisk: true);
+            Sync(stream);
         }
 
         File.Move(temp, path, overwrite: true);
@@ -82,7 +111,7 @@ internal static class DurableFiles
     {
         using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
         stream.Write(bytes);
-        stream.Flush(flushToDisk: true);
+        Sync(stream);
         return stream.Length;
     }
 
@@ -91,7 +120,7 @@ internal static class DurableFiles
     {
         using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0))
         {
-            stream.Flush(flushToDisk: true);
+            Sync(stream);
         }
 
         SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -127,5 +156,22 @@ internal static class DurableFiles
         {
             SyncDirectory(directory);
         }
+    }
+
+    private static void Observed(string path)
+    {
+        foreach (var (root, onSync) in s_watchers)
+        {
+            var full = Path.GetFullPath(path);
+            if (full.StartsWith(root, StringComparison.Ordinal))
+            {
+                onSync(full);
+            }
+        }
+    }
+
+    private sealed class Unwatch(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
     }
 }

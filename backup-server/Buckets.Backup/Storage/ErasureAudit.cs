@@ -45,7 +45,7 @@ internal sealed class ErasureAudit(string directory, ILogger logger)
         var recovery = EnglangRecovery.TruncateTornTail(stream, FileName);
         if (recovery.TornTail is { } torn)
         {
-            stream.Flush(flushToDisk: true);
+            DurableFiles.Sync(stream);
             StorageLog.AuditTornTailCut(logger, FileName, torn.Line);
         }
     }

@@ -1,3 +1,5 @@
+using Buckets.Abstractions.Backup;
+
 namespace Buckets.Backup.Storage;
 
 public sealed partial class FileBackupStore
@@ -13,17 +15,28 @@ public sealed partial class FileBackupStore
 
             if (!ChangeLines.TryParse(state.BucketId, lines.Span, out var parsed, out var error))
             {
-                return Refuse(state, AppendStatus.Invalid, error);
+                return Refuse(state, AckStatus.Invalid, error);
             }
 
-            if (parsed is null || parsed.LastSeq <= state.LastSeq)
+            if (parsed is null)
             {
-                return new AppendResult(AppendStatus.Stored, state.LastSeq);
+                return new AppendResult(AckStatus.Stored, state.LastSeq);
+            }
+
+            if (parsed.FirstSeq <= state.LastSeq
+                && StoredLines.FirstDifference(state, lines.Span, parsed, parsed.FirstSeq, Math.Min(parsed.LastSeq, state.LastSeq)) is { } differs)
+            {
+                return Refuse(state, AckStatus.Conflict, $"change {differs} is stored with other content; number new changes above {state.LastSeq}");
+            }
+
+            if (parsed.LastSeq <= state.LastSeq)
+            {
+                return new AppendResult(AckStatus.Stored, state.LastSeq);
             }
 
             if (parsed.FirstSeq > state.LastSeq + 1)
             {
-                return Refuse(state, AppendStatus.Gap, $"the next change must be {state.LastSeq + 1} but the lines start at change {parsed.FirstSeq}");
+                return Refuse(state, AckStatus.Gap, $"the next change must be {state.LastSeq + 1} but the lines start at change {parsed.FirstSeq}");
             }
 
             // Appends stay cheap: one write and one fsync. The manifest is not touched; recovery
@@ -37,7 +50,7 @@ public sealed partial class FileBackupStore
                 SealOpenSegment(state);
             }
 
-            return new AppendResult(AppendStatus.Stored, state.LastSeq);
+            return new AppendResult(AckStatus.Stored, state.LastSeq);
         }, cancellationToken);
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Buckets.Abstractions.Backup;
 using Buckets.Englang;
 
 namespace Buckets.Backup.Storage;
@@ -39,20 +40,20 @@ public sealed partial class FileBackupStore
     {
         if (state.Manifest is not { } manifest)
         {
-            return Refuse(state, AppendStatus.Invalid, "no epoch was ever opened for this bucket");
+            return Refuse(state, AckStatus.Invalid, "no epoch was ever opened for this bucket");
         }
 
         if (epoch < manifest.Epoch)
         {
-            return Refuse(state, AppendStatus.StaleEpoch, $"epoch {epoch} is older than the current epoch {manifest.Epoch}");
+            return Refuse(state, AckStatus.StaleEpoch, $"epoch {epoch} is older than the current epoch {manifest.Epoch}");
         }
 
         return epoch > manifest.Epoch
-            ? Refuse(state, AppendStatus.Invalid, $"epoch {epoch} was never granted (the current epoch is {manifest.Epoch})")
+            ? Refuse(state, AckStatus.Invalid, $"epoch {epoch} was never granted (the current epoch is {manifest.Epoch})")
             : null;
     }
 
-    private AppendResult Refuse(BucketState state, AppendStatus status, string detail)
+    private AppendResult Refuse(BucketState state, AckStatus status, string detail)
     {
         StorageLog.AppendRefused(_logger, state.BucketId, status, state.LastSeq);
         return new AppendResult(status, state.LastSeq, detail);

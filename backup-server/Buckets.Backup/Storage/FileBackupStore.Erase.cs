@@ -13,6 +13,8 @@ public sealed partial class FileBackupStore
         }, cancellationToken);
 
     /// <summary>
+    /// Fencing first: the erase takes an epoch of its own, so nothing an activation collected before
+    /// the erase (a pull batch, a push, a migrated copy, a snapshot) can be stored after it.
     /// Marker first, then the manifest drops every file (so a crash mid-deletion leaves files that
     /// recovery deletes as leftovers, never a bucket that still reads the erased data), then the
     /// files go, then the audit line, then the marker.
@@ -27,6 +29,7 @@ public sealed partial class FileBackupStore
             state.OpenSegmentBytes = 0;
             Commit(state, manifest with
             {
+                Epoch = manifest.Epoch + 1,
                 Erased = true,
                 ErasedAt = at,
                 Live = new ManifestGeneration { Origin = GenerationOrigin.Erase, BaseSeq = state.LastSeq },

@@ -1,3 +1,5 @@
+using Buckets.Abstractions.Backup;
+
 namespace Buckets.Backup.Storage;
 
 public sealed partial class FileBackupStore
@@ -13,12 +15,15 @@ public sealed partial class FileBackupStore
 
             if (!IncomingSnapshot.TryValidate(state.BucketId, snapshot, out var header, out var error))
             {
-                return Refuse(state, AppendStatus.Invalid, error);
+                return Refuse(state, AckStatus.Invalid, error);
             }
 
             if (header.Seq <= state.LastSeq)
             {
-                return new AppendResult(AppendStatus.Stored, state.LastSeq);
+                // Only a resend of the very snapshot that is the live base counts as stored.
+                return IsLiveBase(state, header.Seq, snapshot.Span)
+                    ? new AppendResult(AckStatus.Stored, state.LastSeq)
+                    : Refuse(state, AckStatus.Conflict, $"change {header.Seq} is already stored; number new changes above {state.LastSeq}");
             }
 
             var name = FileNames.Snapshot(header.Seq, header.At);
@@ -29,8 +34,20 @@ public sealed partial class FileBackupStore
                 header.At,
                 Now());
             StorageLog.SnapshotStored(_logger, state.BucketId, header.Seq, name);
-            return new AppendResult(AppendStatus.Stored, state.LastSeq);
+            return new AppendResult(AckStatus.Stored, state.LastSeq);
         }, cancellationToken);
+
+    private static bool IsLiveBase(BucketState state, long seq, ReadOnlySpan<byte> snapshot)
+    {
+        var live = state.Manifest!.Live;
+        if (live.Snapshot is not { } name || live.BaseSeq != seq)
+        {
+            return false;
+        }
+
+        var path = state.PathOf(name);
+        return new FileInfo(path).Length == snapshot.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(snapshot);
+    }
 
     /// <summary>
     /// Switches the bucket to a new base whose snapshot file is already durable: the current

@@ -1,3 +1,4 @@
+using Buckets.Abstractions.Backup;
 using Microsoft.Extensions.Logging;
 
 namespace Buckets.Backup.Storage;
@@ -33,7 +34,7 @@ internal static partial class StorageLog
     public static partial void EpochOpened(ILogger logger, string bucketId, long epoch, long lastSeq);
 
     [LoggerMessage(3008, LogLevel.Debug, "Bucket {BucketId}: append refused ({Status}) at change {LastSeq}")]
-    public static partial void AppendRefused(ILogger logger, string bucketId, AppendStatus status, long lastSeq);
+    public static partial void AppendRefused(ILogger logger, string bucketId, AckStatus status, long lastSeq);
 
     [LoggerMessage(3009, LogLevel.Information, "Bucket {BucketId}: sealed {File} ({Bytes} bytes)")]
     public static partial void SegmentSealed(ILogger logger, string bucketId, string file, long bytes);
@@ -47,7 +48,7 @@ internal static partial class StorageLog
     [LoggerMessage(3012, LogLevel.Information, "Bucket {BucketId}: deleted {Count} retired files past retention")]
     public static partial void RetiredDeleted(ILogger logger, string bucketId, int count);
 
-    [LoggerMessage(3013, LogLevel.Warning, "Bucket {BucketId} erased at change {LastSeq}; epoch {Epoch} kept")]
+    [LoggerMessage(3013, LogLevel.Warning, "Bucket {BucketId} erased at change {LastSeq}; activations before epoch {Epoch} are fenced off")]
     public static partial void Erased(ILogger logger, string bucketId, long lastSeq, long epoch);
 
     [LoggerMessage(3014, LogLevel.Warning, "Bucket {BucketId}: {Operation} failed; the bucket will be reloaded from disk on its next use")]

@@ -14,4 +14,10 @@ public enum AckStatus
 
     /// <summary>Refused: the lines were malformed; send a full snapshot.</summary>
     Invalid = 3,
+
+    /// <summary>
+    /// Refused: the backup server holds a different change under a sequence number the batch
+    /// resends. The bucket must number its changes above the acknowledged last sequence and send a snapshot.
+    /// </summary>
+    Conflict = 4,
 }

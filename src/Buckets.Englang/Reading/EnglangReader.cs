@@ -4,12 +4,11 @@ namespace Buckets.Englang;
 /// Reads the records of one Englang file or stream, never throwing on malformed content.
 /// <list type="bullet">
 /// <item><c>bool TryRead(out EnglangItem item)</c> / <c>IEnumerable&lt;EnglangItem&gt; ReadAll()</c>: the good records, each with its 1-based line number and byte offset.</item>
-/// <item><c>Errors</c>: bad lines that are not the last line (hard errors: file, line, message).</item>
-/// <item><c>TornTail</c> and <c>GoodLength</c>: a bad or unterminated last line, and the offset where the good data ends.</item>
+/// <item><c>Errors</c>: complete lines (with their line feed) that fail to parse or check (hard errors: file, line, message).</item>
+/// <item><c>TornTail</c> and <c>GoodLength</c>: an unterminated last line (a write a crash cut short), and the offset where the good data ends.</item>
 /// <item><c>static EnglangReadResult Read(Stream, string fileName)</c> / <c>ReadFile(string path)</c>: everything at once.</item>
 /// </list>
-/// Whether a bad line is an error or a torn tail is only known once the next line (or the end) is
-/// seen, so <see cref="Errors"/> and <see cref="TornTail"/> are final once <see cref="TryRead"/> returned false.
+/// <see cref="Errors"/> and <see cref="TornTail"/> are final once <see cref="TryRead"/> returned false.
 /// </summary>
 public sealed class EnglangReader : IDisposable
 {
@@ -21,9 +20,6 @@ public sealed class EnglangReader : IDisposable
     private readonly LineSource _source;
     private readonly List<EnglangError> _errors = [];
     private readonly int _maxLineBytes;
-    private EnglangError? _pending;
-    private long _pendingOffset;
-    private long _pendingLength;
     private long _lineNumber;
 
     /// <summary>Reads <paramref name="stream"/> from its current position; <paramref name="fileName"/> names it in errors.</summary>
@@ -91,7 +87,6 @@ public sealed class EnglangReader : IDisposable
         while (!IsFinished && _source.MoveNext())
         {
             _lineNumber++;
-            CommitPending();
             if (!_source.Terminated)
             {
                 TornTail = new EnglangTornTail(FileName, _lineNumber, _source.LineOffset, _source.LineLength, DescribeUnterminated());
@@ -100,7 +95,7 @@ public sealed class EnglangReader : IDisposable
 
             if (_source.TooLong)
             {
-                SetPending($"the line is longer than {_maxLineBytes} bytes");
+                AddError($"the line is longer than {_maxLineBytes} bytes");
                 continue;
             }
 
@@ -110,10 +105,10 @@ public sealed class EnglangReader : IDisposable
                 return true;
             }
 
-            SetPending(error);
+            AddError(error);
         }
 
-        Finish();
+        IsFinished = true;
         item = default;
         return false;
     }
@@ -142,33 +137,8 @@ public sealed class EnglangReader : IDisposable
     /// <summary>Releases the buffer and, unless asked to leave it open, the stream.</summary>
     public void Dispose() => _source.Dispose();
 
-    private void SetPending(string message)
-    {
-        _pending = new EnglangError(FileName, _lineNumber, message);
-        _pendingOffset = _source.LineOffset;
-        _pendingLength = _source.LineLength + 1;
-    }
+    private void AddError(string message) => _errors.Add(new EnglangError(FileName, _lineNumber, message));
 
-    private void CommitPending()
-    {
-        if (_pending is not null)
-        {
-            _errors.Add(_pending);
-            _pending = null;
-        }
-    }
-
-    private void Finish()
-    {
-        if (_pending is not null)
-        {
-            TornTail = new EnglangTornTail(
-                FileName, _pending.Line, _pendingOffset, _pendingLength, $"the last line is damaged: {_pending.Message}");
-            _pending = null;
-        }
-
-        IsFinished = true;
-    }
 
     private string DescribeUnterminated()
     {
