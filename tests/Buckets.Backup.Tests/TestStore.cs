@@ -42,6 +42,8 @@ internal sealed class TestStore : IDisposable
     /// <summary>A new store instance on the same directory, as after a process restart.</summary>
     public FileBackupStore Reopen()
     {
+        // The old instance stops writing (as a process that died would); its files stay as they are.
+        Store.Dispose();
         Logger = new ListLogger<FileBackupStore>();
         Store = Open();
         return Store;
@@ -49,6 +51,7 @@ internal sealed class TestStore : IDisposable
 
     public void Dispose()
     {
+        Store.Dispose();
         if (System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);

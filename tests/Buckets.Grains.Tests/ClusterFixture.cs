@@ -15,6 +15,7 @@ namespace Buckets.Grains.Tests;
 public class ClusterFixture : IAsyncLifetime
 {
     private readonly string _backupDirectory = Path.Combine(Path.GetTempPath(), "buckets-grains-" + Guid.NewGuid().ToString("N"));
+    private FileBackupStore? _store;
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -29,7 +30,7 @@ public class ClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var store = new FileBackupStore(
+        _store = new FileBackupStore(
             Options.Create(new BackupStoreOptions { DataDirectory = _backupDirectory }),
             TimeProvider.System,
             NullLogger<FileBackupStore>.Instance);
@@ -44,7 +45,7 @@ public class ClusterFixture : IAsyncLifetime
         builder.ConfigureSiloHost((_, host) =>
         {
             host.Configuration.AddInMemoryCollection(settings);
-            host.Services.AddSingleton<IBackupStore>(store);
+            host.Services.AddSingleton<IBackupStore>(_store);
             host.AddBucketsServices();
         });
         builder.ConfigureSilo((_, silo) => silo.AddBucketsGrains().AddMemoryGrainStorage(BucketMetadata.StorageName));
@@ -55,6 +56,7 @@ public class ClusterFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
+        _store?.Dispose();
         if (Directory.Exists(_backupDirectory))
         {
             Directory.Delete(_backupDirectory, recursive: true);

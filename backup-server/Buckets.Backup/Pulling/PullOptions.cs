@@ -22,17 +22,20 @@ public sealed class PullOptions
     [Range(0, 100_000)]
     public int ActivePulls { get; set; } = 50;
 
-    /// <summary>Most buckets one pull returns.</summary>
+    /// <summary>Most buckets one pull returns (the silo also bounds a pull in bytes).</summary>
     [Range(1, 100_000)]
-    public int MaxBatches { get; set; } = 256;
+    public int MaxBatches { get; set; } = 2048;
 
     /// <summary>Most changes of one bucket per pull.</summary>
     [Range(1, 1_000_000)]
     public int MaxChangesPerBatch { get; set; } = 10_000;
 
-    /// <summary>How many buckets are stored in parallel.</summary>
-    [Range(1, 256)]
-    public int StoreParallelism { get; set; } = 8;
+    /// <summary>
+    /// How many buckets of one pull are stored at once. They wait together for the write-ahead log's
+    /// group commit, so this is how many buckets share one fsync, not how many threads are busy.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int StoreParallelism { get; set; } = 2048;
 
     /// <summary>A silo that has not re-registered for this long is dropped from the pull list.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]

@@ -23,4 +23,23 @@ public sealed class BackupStoreOptions
     /// <summary>How long superseded snapshots and segments are kept for point-in-time restore before deletion.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "36500.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// The write-ahead log is checkpointed (the bucket files it touched fsynced, then it is deleted)
+    /// once it holds this many bytes. It bounds what recovery replays after a crash.
+    /// </summary>
+    [Range(typeof(long), "4096", "68719476736")]
+    public long WalCheckpointBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The write-ahead log is also checkpointed when its current file is this old (checked on each write).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan WalCheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Most bytes one group commit writes before its fsync; more waiting appends go in the next group.</summary>
+    [Range(4096, 1073741824)]
+    public int WalMaxGroupBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>How many open change segments the store keeps file handles for (least recently used are closed).</summary>
+    [Range(1, 1_000_000)]
+    public int OpenFileCacheSize { get; set; } = 1024;
 }

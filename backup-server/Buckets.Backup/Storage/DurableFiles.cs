@@ -31,6 +31,25 @@ internal static class DurableFiles
         Observed(stream.Name);
     }
 
+    /// <summary>Flushes the data of the file at <paramref name="path"/> to disk; a file that is gone (renamed or deleted since) is skipped.</summary>
+    public static void SyncFile(string path)
+    {
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return;
+        }
+
+        using (handle)
+        {
+            Sync(handle, path);
+        }
+    }
+
     /// <summary>Flushes a file's data to disk.</summary>
     public static void Sync(SafeFileHandle handle, string path)
     {

@@ -6,7 +6,7 @@ public sealed partial class FileBackupStore
 {
     /// <inheritdoc />
     public Task<AppendResult> AppendChangesAsync(string bucketId, long epoch, ReadOnlyMemory<byte> lines, CancellationToken cancellationToken) =>
-        WithBucketAsync(bucketId, "append changes", state =>
+        WithBucketAsync(bucketId, "append changes", async state =>
         {
             if (CheckEpoch(state, epoch) is { } refused)
             {
@@ -39,19 +39,39 @@ public sealed partial class FileBackupStore
                 return Refuse(state, AckStatus.Gap, $"the next change must be {state.LastSeq + 1} but the lines start at change {parsed.FirstSeq}");
             }
 
-            // Appends stay cheap: one write and one fsync. The manifest is not touched; recovery
-            // reads the last change from the open segment itself.
-            var open = EnsureOpenSegment(state);
-            state.OpenSegmentBytes = DurableFiles.Append(state.PathOf(open.Name), lines.Span[parsed.OffsetOf(state.LastSeq + 1)..]);
-            state.LastSeq = parsed.LastSeq;
-            state.LastChangeAt = parsed.LastAt;
-            if (state.OpenSegmentBytes >= _options.SegmentMaxBytes)
+            // Durable in the shared log first (one fsync for every bucket waiting), then written to
+            // the bucket's own file, which the log's checkpoint fsyncs later. The manifest is not
+            // touched: recovery reads the last change from the open segment itself.
+            var fresh = lines[parsed.OffsetOf(state.LastSeq + 1)..];
+            var ticket = await _wal.AppendAsync(fresh, cancellationToken);
+            string? written = null;
+            try
             {
-                SealOpenSegment(state);
+                written = WriteToOpenSegment(state, fresh.Span, parsed.LastSeq, parsed.LastAt);
+            }
+            finally
+            {
+                WriteAheadLog.Release(ticket, written);
             }
 
             return new AppendResult(AckStatus.Stored, state.LastSeq);
         }, cancellationToken);
+
+    /// <summary>Appends complete change lines to the open segment (sealing it when full); returns the file written.</summary>
+    private string WriteToOpenSegment(BucketState state, ReadOnlySpan<byte> lines, long lastSeq, DateTimeOffset lastAt)
+    {
+        var path = state.PathOf(EnsureOpenSegment(state).Name);
+        _files.Write(path, lines, state.OpenSegmentBytes);
+        state.OpenSegmentBytes += lines.Length;
+        state.LastSeq = lastSeq;
+        state.LastChangeAt = lastAt;
+        if (state.OpenSegmentBytes >= _options.SegmentMaxBytes)
+        {
+            SealOpenSegment(state);
+        }
+
+        return path;
+    }
 
     /// <summary>
     /// Returns the open segment, creating it first when there is none. The new file is created and
@@ -77,9 +97,13 @@ public sealed partial class FileBackupStore
         return segment;
     }
 
-    /// <summary>Seals the open segment: the manifest records the sealed name first, then the file is renamed.</summary>
+    /// <summary>
+    /// Seals the open segment: it is fsynced (the log's checkpoint will not find it under its new
+    /// name), the manifest records the sealed name, then the file is renamed.
+    /// </summary>
     private void SealOpenSegment(BucketState state)
     {
+        SyncOpenSegment(state);
         var manifest = state.Manifest!;
         var changes = new FileChanges();
         var live = ManifestEdits.SealOpen(manifest.Live, state.LastSeq, changes);
@@ -87,5 +111,13 @@ public sealed partial class FileBackupStore
         changes.Apply(state.Directory);
         StorageLog.SegmentSealed(_logger, state.BucketId, live.Segments[^1].Name, state.OpenSegmentBytes);
         state.OpenSegmentBytes = 0;
+    }
+
+    private static void SyncOpenSegment(BucketState state)
+    {
+        if (state.Manifest?.Live.OpenSegment is { } open)
+        {
+            DurableFiles.SyncFile(state.PathOf(open.Name));
+        }
     }
 }

@@ -5,12 +5,18 @@ namespace Buckets.Backup.Storage;
 public sealed partial class FileBackupStore
 {
     /// <inheritdoc />
-    public Task EraseAsync(string bucketId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        WithBucketAsync(bucketId, "erase", state =>
+    public async Task EraseAsync(string bucketId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await WithBucketAsync(bucketId, "erase", state =>
         {
             Erase(state, at);
             return true;
         }, cancellationToken);
+
+        // The write-ahead log may still hold the erased lines: they are gone from the disk only once
+        // every generation that holds them is checkpointed and deleted.
+        await _wal.CheckpointAsync();
+    }
 
     /// <summary>
     /// Fencing first: the erase takes an epoch of its own, so nothing an activation collected before
@@ -53,18 +59,18 @@ public sealed partial class FileBackupStore
     {
         foreach (var record in _pendingErasures.Unfinished())
         {
-            var state = _buckets.GetOrAdd(record.BucketId, static (id, root) => new BucketState(id, Path.Combine(root, id)), _bucketsDirectory);
+            var state = StateOf(record.BucketId);
             StorageLog.ErasureResumed(_logger, record.BucketId);
             try
             {
-                BucketRecovery.Load(state, _logger);
+                Load(state);
                 Erase(state, record.At);
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or BackupCorruptException)
             {
                 // One damaged bucket must not keep the store from starting; its marker stays for the next start.
                 StorageLog.OperationFailed(_logger, exception, record.BucketId, "finish erasure");
-                state.Invalidate();
+                Invalidate(state);
             }
         }
     }

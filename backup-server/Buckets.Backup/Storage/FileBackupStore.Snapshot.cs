@@ -54,8 +54,9 @@ public sealed partial class FileBackupStore
     /// generation is sealed and retired in the same manifest write, then its open segment is renamed.
     /// A crash before the manifest write leaves the old set (the new snapshot is a leftover); after it, the new set.
     /// </summary>
-    private static void Rebase(BucketState state, ManifestGeneration newLive, DateTimeOffset? lastChangeAt, DateTimeOffset retiredAt)
+    private void Rebase(BucketState state, ManifestGeneration newLive, DateTimeOffset? lastChangeAt, DateTimeOffset retiredAt)
     {
+        SyncOpenSegment(state);
         var changes = new FileChanges();
         var manifest = ManifestEdits.Rebase(state.Manifest!, newLive, state.LastSeq, retiredAt, changes);
         state.LastSeq = newLive.BaseSeq;

@@ -9,11 +9,13 @@ namespace Buckets.Backup.Storage;
 /// bucket's Englang snapshot and change segment files plus a <c>manifest.json</c> naming the live and
 /// retired ones; <c>&lt;DataDirectory&gt;/audit/erasures.englang</c> records erasures.
 /// Operations on one bucket are serialised by a per-bucket semaphore; buckets run in parallel.
-/// A bucket is recovered (torn tail cut, leftovers of interrupted operations removed) the first
-/// time it is used, and again after any operation on it failed; erasures a crash interrupted are
-/// finished when the store is created.
+/// Change lines of all buckets are made durable together by the <see cref="WriteAheadLog"/> (group
+/// commit) before they are written to their bucket's files. When the store is created it replays what
+/// the log still holds into the bucket files and finishes erasures a crash interrupted; a bucket is
+/// recovered (torn tail cut, leftovers of interrupted operations removed) the first time it is used,
+/// and again after any operation on it failed.
 /// </summary>
-public sealed partial class FileBackupStore : IBackupStore
+public sealed partial class FileBackupStore : IBackupStore, IDisposable
 {
     private const string BucketsFolder = "buckets";
     private const string AuditFolder = "audit";
@@ -25,6 +27,8 @@ public sealed partial class FileBackupStore : IBackupStore
     private readonly string _bucketsDirectory;
     private readonly ErasureAudit _audit;
     private readonly PendingErasures _pendingErasures;
+    private readonly OpenSegmentFiles _files;
+    private readonly WriteAheadLog _wal;
 
     public FileBackupStore(IOptions<BackupStoreOptions> options, TimeProvider timeProvider, ILogger<FileBackupStore> logger)
     {
@@ -40,8 +44,15 @@ public sealed partial class FileBackupStore : IBackupStore
         DurableFiles.CreateDirectory(_bucketsDirectory);
         _audit = new ErasureAudit(Path.Combine(DataDirectory, AuditFolder), logger);
         _pendingErasures = new PendingErasures(Path.Combine(DataDirectory, AuditFolder));
+        _files = new OpenSegmentFiles(_options.OpenFileCacheSize);
+        var walDirectory = Path.Combine(DataDirectory, WriteAheadLog.Folder);
+        var nextGeneration = ReplayWriteAheadLog(walDirectory);
+        _wal = new WriteAheadLog(walDirectory, nextGeneration, _options, timeProvider, logger);
         FinishPendingErasures();
     }
+
+    /// <inheritdoc />
+    public Exception? Failure => _wal.Failure;
 
     /// <summary>The full path of the data directory.</summary>
     public string DataDirectory { get; }
@@ -64,20 +75,34 @@ public sealed partial class FileBackupStore : IBackupStore
             .Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>Stops the log's writer and closes every file; what was acknowledged is already durable.</summary>
+    public void Dispose()
+    {
+        _wal.Dispose();
+        _files.Dispose();
+    }
+
+    private BucketState StateOf(string bucketId) =>
+        _buckets.GetOrAdd(bucketId, static (id, root) => new BucketState(id, Path.Combine(root, id)), _bucketsDirectory);
+
     /// <summary>Runs <paramref name="action"/> on the loaded bucket while holding its semaphore.</summary>
-    private async Task<T> WithBucketAsync<T>(string bucketId, string operation, Func<BucketState, T> action, CancellationToken cancellationToken)
+    private Task<T> WithBucketAsync<T>(string bucketId, string operation, Func<BucketState, T> action, CancellationToken cancellationToken) =>
+        WithBucketAsync(bucketId, operation, state => Task.FromResult(action(state)), cancellationToken);
+
+    /// <summary>Runs <paramref name="action"/> on the loaded bucket while holding its semaphore.</summary>
+    private async Task<T> WithBucketAsync<T>(string bucketId, string operation, Func<BucketState, Task<T>> action, CancellationToken cancellationToken)
     {
         BucketIds.Validate(bucketId, nameof(bucketId));
-        var state = _buckets.GetOrAdd(bucketId, static (id, root) => new BucketState(id, Path.Combine(root, id)), _bucketsDirectory);
+        var state = StateOf(bucketId);
         await state.Gate.WaitAsync(cancellationToken);
         try
         {
             if (!state.IsLoaded)
             {
-                BucketRecovery.Load(state, _logger);
+                Load(state);
             }
 
-            return action(state);
+            return await action(state);
         }
         catch (BackupHistoryUnavailableException)
         {
@@ -86,14 +111,14 @@ public sealed partial class FileBackupStore : IBackupStore
         catch (BackupCorruptException exception)
         {
             StorageLog.HistoryDamaged(_logger, bucketId, exception.FileName ?? FileNames.Manifest, exception.Line);
-            state.Invalidate();
+            Invalidate(state);
             throw;
         }
         catch (Exception exception)
         {
             // The disk may now differ from memory (a half-done write); reloading re-runs recovery.
             StorageLog.OperationFailed(_logger, exception, bucketId, operation);
-            state.Invalidate();
+            Invalidate(state);
             throw;
         }
         finally
@@ -102,9 +127,23 @@ public sealed partial class FileBackupStore : IBackupStore
         }
     }
 
-    /// <summary>Writes the manifest (stamped with the current last change) durably and keeps it.</summary>
-    private static void Commit(BucketState state, BucketManifest manifest)
+    /// <summary>Recovers the bucket folder from disk; cached handles go first, since recovery may rename, cut or delete files.</summary>
+    private void Load(BucketState state)
     {
+        _files.Forget(state.Directory);
+        BucketRecovery.Load(state, _logger);
+    }
+
+    private void Invalidate(BucketState state)
+    {
+        _files.Forget(state.Directory);
+        state.Invalidate();
+    }
+
+    /// <summary>Writes the manifest (stamped with the current last change) durably and keeps it; cached handles go, since files are renamed or deleted next.</summary>
+    private void Commit(BucketState state, BucketManifest manifest)
+    {
+        _files.Forget(state.Directory);
         var stamped = manifest with { LastSeq = state.LastSeq, LastChangeAt = state.LastChangeAt };
         ManifestFile.Save(state.Directory, stamped);
         state.Manifest = stamped;

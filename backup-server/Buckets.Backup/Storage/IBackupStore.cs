@@ -46,6 +46,9 @@ public interface IBackupStore
     /// <summary>Describes one bucket's backup (files, sequence range, bytes), or <c>null</c> when unknown.</summary>
     Task<BucketBackupInfo?> DescribeAsync(string bucketId, CancellationToken cancellationToken);
 
+    /// <summary>Set when the store can no longer make writes durable (a failed fsync); a restart recovers from the files.</summary>
+    Exception? Failure { get; }
+
     /// <summary>Ids of all buckets with a folder in the store.</summary>
     IReadOnlyList<string> ListBuckets();
 }

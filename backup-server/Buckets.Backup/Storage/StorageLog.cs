@@ -62,4 +62,13 @@ internal static partial class StorageLog
 
     [LoggerMessage(3016, LogLevel.Error, "Bucket {BucketId}: the history is damaged at {File} line {Line}")]
     public static partial void HistoryDamaged(ILogger logger, string bucketId, string file, long? line);
+
+    [LoggerMessage(3032, LogLevel.Error, "The write-ahead log {File} has {Count} damaged lines, the first at line {Line}; it is kept aside for an operator")]
+    public static partial void LogDamaged(ILogger logger, string file, int count, long line);
+
+    [LoggerMessage(3033, LogLevel.Information, "Replayed {Files} write-ahead log files into {Buckets} buckets (complete: {Complete})")]
+    public static partial void LogReplayed(ILogger logger, int files, int buckets, bool complete);
+
+    [LoggerMessage(3034, LogLevel.Error, "Bucket {BucketId}: could not replay the write-ahead log from change {Seq}: {Reason}")]
+    public static partial void ReplayFailed(ILogger logger, string bucketId, long seq, string reason);
 }
