@@ -12,6 +12,8 @@ public sealed partial class BucketGrain
     private long _epoch;
     private bool _fenced;
     private bool _forceSnapshot;
+    private bool _listedDirty;
+    private long _reportedUnstoredBytes;
 
     private bool IsReady => _epoch != 0 && !_fenced;
 
@@ -20,7 +22,8 @@ public sealed partial class BucketGrain
         var batch = IsReady ? BuildBatch(maxChanges) : null;
         if (batch is null)
         {
-            _dirty.Clear(BucketId);
+            // Nothing to send (or this copy may not send): the silo's view of it must say so.
+            ReportMetrics();
         }
 
         return ValueTask.FromResult(batch);
@@ -30,12 +33,52 @@ public sealed partial class BucketGrain
     {
         Apply(ack);
         ReportMetrics();
-        if (_map.Journal is not { Count: > 0 } && !_forceSnapshot)
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>True while memory holds changes the backup server has not stored: memory is their only copy.</summary>
+    private bool HoldsUnstoredChanges =>
+        IsReady && _map.Journal is { } journal && (journal.Count > 0 || journal.NeedsSnapshot || _forceSnapshot);
+
+    /// <summary>
+    /// Keeps the silo's view of this bucket's unstored changes true: their bytes count against the
+    /// silo's budget, the bucket is listed for the next pull, and it is never idle-collected while
+    /// it holds some (deactivation would drop them; <c>OnDeactivateAsync</c> is only best effort).
+    /// </summary>
+    private void TrackUnstoredChanges()
+    {
+        var bytes = _map.Journal?.Bytes ?? 0;
+        _dirty.AddUnstoredBytes(bytes - _reportedUnstoredBytes);
+        _reportedUnstoredBytes = bytes;
+        var holds = HoldsUnstoredChanges;
+        if (holds == _listedDirty)
         {
-            _dirty.Clear(BucketId);
+            return;
         }
 
-        return ValueTask.CompletedTask;
+        _listedDirty = holds;
+        if (holds)
+        {
+            _dirty.Mark(BucketId);
+            DelayDeactivation(Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _dirty.Clear(BucketId);
+            DelayDeactivation(TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Backpressure: past the silo's budget of unstored bytes a write is refused before it changes anything.</summary>
+    private void RequireRoomForUnstoredChanges()
+    {
+        if (_map.Journal is null || _dirty.UnstoredBytes < _options.UnstoredBytesBudget)
+        {
+            return;
+        }
+
+        GrainsLog.UnstoredBudgetReached(_logger, BucketId, _dirty.UnstoredBytes, _options.UnstoredBytesBudget);
+        throw Unavailable("Writes are paused: the backup service is behind and this server already holds as many unsaved changes as it may. Nothing was written; retry shortly.");
     }
 
     private ValueTask EnsureReadyAsync()
@@ -116,12 +159,9 @@ public sealed partial class BucketGrain
     private void ResetJournal()
     {
         var journaled = _backup.IsEnabled && _policy.Durability != Durability.Cache;
-        _map.Journal = journaled ? new ChangeJournal(_options.JournalCapacity, _map.LastSeq) : null;
+        _map.Journal = journaled ? new ChangeJournal(_options.JournalCapacity, _map.LastSeq, _options.JournalMaxBytes) : null;
         _forceSnapshot = false;
-        if (!journaled)
-        {
-            _dirty.Clear(BucketId);
-        }
+        ReportMetrics();
     }
 
     private ChangeBatch? BuildBatch(int maxChanges)
@@ -133,7 +173,13 @@ public sealed partial class BucketGrain
 
         if (!_forceSnapshot && journal.ChangesAfter(journal.AcknowledgedSeq, maxChanges) is { } changes)
         {
-            return changes.Count == 0 ? null : new ChangeBatch(BucketId, _epoch, false, changes[^1].Seq, EnglangBatches.Changes(BucketId, changes));
+            if (changes.Count == 0)
+            {
+                return null;
+            }
+
+            var (englang, toSeq) = EnglangBatches.Changes(BucketId, changes, _options.BatchMaxBytes);
+            return new ChangeBatch(BucketId, _epoch, false, toSeq, englang);
         }
 
         return SnapshotBatch(_map, _policy);
@@ -149,22 +195,20 @@ public sealed partial class BucketGrain
     /// <summary>Critical buckets: every pending change must be durable before the write is acknowledged.</summary>
     private async Task PushPendingAsync()
     {
-        var batch = BuildBatch(int.MaxValue);
-        if (batch is null)
+        // Batches are bounded in bytes, so several may be needed; each stored one shrinks the journal.
+        while (BuildBatch(int.MaxValue) is { } batch)
         {
-            return;
-        }
+            var ack = await StoreAsync(batch);
+            if (ack.Status is AckStatus.Gap or AckStatus.Invalid)
+            {
+                batch = SnapshotBatch(_map, _policy);
+                ack = await StoreAsync(batch);
+            }
 
-        var ack = await StoreAsync(batch);
-        if (ack.Status is AckStatus.Gap or AckStatus.Invalid)
-        {
-            batch = SnapshotBatch(_map, _policy);
-            ack = await StoreAsync(batch);
-        }
-
-        if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
-        {
-            throw Unavailable("The write was applied in memory but the backup server did not confirm it as durable; read it back or retry.");
+            if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
+            {
+                throw Unavailable("The write was applied in memory but the backup server did not confirm it as durable; read it back or retry.");
+            }
         }
     }
 
@@ -202,7 +246,11 @@ public sealed partial class BucketGrain
         {
             case AckStatus.Stored:
                 _map.Journal?.Acknowledge(ack.LastSeq);
-                _forceSnapshot &= ack.LastSeq < _map.LastSeq;
+                // The backup holds everything up to ack.LastSeq (a snapshot taken at S is acknowledged
+                // at S even when the bucket changed since); once the journal holds every change after
+                // that, incremental changes follow. Waiting for ack.LastSeq == LastSeq instead would
+                // make a busy bucket send a snapshot on every pull.
+                _forceSnapshot &= _map.Journal is not { } journal || !journal.HoldsChangesAfter(ack.LastSeq);
                 break;
             case AckStatus.StaleEpoch:
                 _fenced = true;
@@ -218,18 +266,22 @@ public sealed partial class BucketGrain
 
     private async Task FlushBestEffortAsync(CancellationToken cancellationToken)
     {
-        if (!IsReady || BuildBatch(int.MaxValue) is not { } batch)
+        while (IsReady && !cancellationToken.IsCancellationRequested && BuildBatch(int.MaxValue) is { } batch)
         {
-            return;
-        }
-
-        try
-        {
-            Apply(await _backup.AppendAsync(batch, cancellationToken));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            GrainsLog.PushFailed(_logger, BucketId, batch.ToSeq, e);
+            try
+            {
+                var ack = await _backup.AppendAsync(batch, cancellationToken);
+                Apply(ack);
+                if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                GrainsLog.PushFailed(_logger, BucketId, batch.ToSeq, e);
+                return;
+            }
         }
     }
 

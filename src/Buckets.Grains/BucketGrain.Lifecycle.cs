@@ -90,7 +90,7 @@ public sealed partial class BucketGrain
 
         _map.RemoveAll();
         _map.Journal = null;
-        _dirty.Clear(BucketId);
+        ReportMetrics();
         await _metadata.ClearStateAsync();
         ReportMetrics();
         // The next use starts a fresh activation (and epoch) from the erased, empty backup.
@@ -102,7 +102,15 @@ public sealed partial class BucketGrain
     {
         if (_backup.IsEnabled && _epoch < 0)
         {
-            _epoch = (await OpenEpochOrUnavailableAsync()).Epoch;
+            var grant = await OpenEpochOrUnavailableAsync();
+            _epoch = grant.Epoch;
+            // The metadata a cache bucket started from may lag what the backup holds (a lost
+            // metadata write): number the next changes above the backup's, or they would collide.
+            if (grant.LastSeq > _map.LastSeq)
+            {
+                _map.ResetSequence(grant.LastSeq);
+                ResetJournal();
+            }
         }
     }
 
@@ -163,7 +171,7 @@ public sealed partial class BucketGrain
             if (ack is not { Status: AckStatus.Stored } || ack.LastSeq < batch.ToSeq)
             {
                 _forceSnapshot = _map.Journal is not null;
-                _dirty.Mark(BucketId);
+                ReportMetrics();
             }
         }
 

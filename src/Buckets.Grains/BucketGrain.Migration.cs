@@ -51,8 +51,8 @@ public sealed partial class BucketGrain : IGrainMigrationParticipant
         // Unacknowledged changes did not travel one by one: the next pull sends a full snapshot instead.
         if (_map.Journal is not null && acknowledged < _map.LastSeq)
         {
+            // Listed for the pull and kept from idle collection by ReportMetrics in OnActivateAsync.
             _forceSnapshot = true;
-            _dirty.Mark(BucketId);
         }
     }
 }

@@ -16,20 +16,24 @@ public sealed partial class BucketGrain
 
         EnsureExpiryTimer();
         ReportMetrics();
-        if (_map.Journal is { } journal)
+        if (_map.Journal is { } journal && journal.Overflows != _seenOverflows)
         {
-            _dirty.Mark(BucketId);
-            if (journal.Overflows != _seenOverflows)
-            {
-                _seenOverflows = journal.Overflows;
-                _metrics.JournalOverflowed();
-                GrainsLog.JournalOverflowed(_logger, BucketId, _options.JournalCapacity);
-            }
+            _seenOverflows = journal.Overflows;
+            _metrics.JournalOverflowed();
+            GrainsLog.JournalOverflowed(_logger, BucketId, _options.JournalCapacity, _options.JournalMaxBytes);
         }
 
         if (_policy.Durability == Durability.Critical)
         {
-            await PushPendingAsync();
+            try
+            {
+                await PushPendingAsync();
+            }
+            finally
+            {
+                // The push acknowledged changes (or forced a snapshot): the silo's view must follow.
+                ReportMetrics();
+            }
         }
     }
 
