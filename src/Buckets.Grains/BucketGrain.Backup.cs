@@ -6,20 +6,16 @@ using Buckets.Grains.Backup;
 
 namespace Buckets.Grains;
 
-/// <summary>The backup side of a bucket: rehydration with fencing epochs, pulls, acknowledgements and pushes.</summary>
+/// <summary>The backup side of a bucket: rehydration with fencing epochs (see <see cref="BackupLink"/>), pulls, acknowledgements, pushes, and keeping unstored changes in memory until stored.</summary>
 public sealed partial class BucketGrain
 {
-    private long _epoch;
-    private bool _fenced;
-    private bool _forceSnapshot;
+    private readonly BackupLink _link = new();
     private bool _listedDirty;
     private long _reportedUnstoredBytes;
 
-    private bool IsReady => _epoch != 0 && !_fenced;
-
     public ValueTask<ChangeBatch?> CollectChangesAsync(int maxChanges)
     {
-        var batch = IsReady ? BuildBatch(maxChanges) : null;
+        var batch = _link.Sends ? BuildBatch(maxChanges) : null;
         if (batch is null)
         {
             // Nothing to send (or this copy may not send): the silo's view of it must say so.
@@ -38,7 +34,7 @@ public sealed partial class BucketGrain
 
     /// <summary>True while memory holds changes the backup server has not stored: memory is their only copy.</summary>
     private bool HoldsUnstoredChanges =>
-        IsReady && _map.Journal is { } journal && (journal.Count > 0 || journal.NeedsSnapshot || _forceSnapshot);
+        _link.Sends && _map.Journal is { } journal && (journal.Count > 0 || journal.NeedsSnapshot || _link.SnapshotOwed);
 
     /// <summary>
     /// Keeps the silo's view of this bucket's unstored changes true: their bytes count against the
@@ -83,12 +79,12 @@ public sealed partial class BucketGrain
 
     private ValueTask EnsureReadyAsync()
     {
-        if (_fenced)
+        if (_link.IsFenced)
         {
             throw Unavailable("This copy of the bucket was superseded by a newer one; retry.");
         }
 
-        return _epoch != 0 ? ValueTask.CompletedTask : new ValueTask(RehydrateAsync());
+        return _link.IsLoaded ? ValueTask.CompletedTask : new ValueTask(RehydrateAsync());
     }
 
     private async Task RehydrateAsync()
@@ -96,11 +92,11 @@ public sealed partial class BucketGrain
         if (_metadata.RecordExists && _metadata.State.Durability == Durability.Cache)
         {
             // Nothing of a cache bucket is kept, so it starts empty without the backup server (and
-            // keeps working while that server is down). Epoch -1: ready, but no epoch yet.
+            // keeps working while that server is down). It opens an epoch before it records anything.
             _map = new BucketMap(_limits, _metadata.State.LastSeq);
             _policy = new BucketPolicy(Durability.Cache, _metadata.State.DefaultTtlSeconds);
             ResetJournal();
-            _epoch = -1;
+            _link.StartCacheOnly();
             return;
         }
 
@@ -119,8 +115,8 @@ public sealed partial class BucketGrain
         // Without a backup server nothing is kept, whatever a bucket would choose: say so.
         var policy = _backup.IsEnabled ? EnglangBatches.Policy(state) : EnglangBatches.Policy(state) with { Durability = Durability.Cache };
         ReplaceState(state, Math.Max(grant.LastSeq, state.LastSeq), policy);
-        _epoch = grant.Epoch;
-        GrainsLog.Activated(_logger, BucketId, _map.StoredCount, _map.LastSeq, _epoch);
+        _link.Open(grant.Epoch);
+        GrainsLog.Activated(_logger, BucketId, _map.StoredCount, _map.LastSeq, _link.Epoch);
     }
 
     private async Task<BackupEpoch> OpenEpochOrUnavailableAsync()
@@ -160,7 +156,7 @@ public sealed partial class BucketGrain
     {
         var journaled = _backup.IsEnabled && _policy.Durability != Durability.Cache;
         _map.Journal = journaled ? new ChangeJournal(_options.JournalCapacity, _map.LastSeq, _options.JournalMaxBytes) : null;
-        _forceSnapshot = false;
+        _link.SettleSnapshot();
         ReportMetrics();
     }
 
@@ -171,7 +167,7 @@ public sealed partial class BucketGrain
             return null;
         }
 
-        if (!_forceSnapshot && journal.ChangesAfter(journal.AcknowledgedSeq, maxChanges) is { } changes)
+        if (!_link.SnapshotOwed && journal.ChangesAfter(journal.AcknowledgedSeq, maxChanges) is { } changes)
         {
             if (changes.Count == 0)
             {
@@ -179,7 +175,7 @@ public sealed partial class BucketGrain
             }
 
             var (englang, toSeq) = EnglangBatches.Changes(BucketId, changes, _options.BatchMaxBytes);
-            return new ChangeBatch(BucketId, _epoch, false, toSeq, englang);
+            return new ChangeBatch(BucketId, _link.Epoch, false, toSeq, englang);
         }
 
         return SnapshotBatch(_map, _policy);
@@ -189,7 +185,7 @@ public sealed partial class BucketGrain
     {
         var now = Now;
         IEnumerable<KeyValuePair<string, BucketEntry>> entries = policy.Durability == Durability.Cache ? [] : map.LiveEntries(now);
-        return new ChangeBatch(BucketId, _epoch, true, map.LastSeq, EnglangBatches.Snapshot(BucketId, now, map.LastSeq, policy, entries));
+        return new ChangeBatch(BucketId, _link.Epoch, true, map.LastSeq, EnglangBatches.Snapshot(BucketId, now, map.LastSeq, policy, entries));
     }
 
     /// <summary>Critical buckets: every pending change must be durable before the write is acknowledged.</summary>
@@ -237,7 +233,7 @@ public sealed partial class BucketGrain
 
     private void Apply(BackupAck ack)
     {
-        if (ack.Epoch != _epoch || _fenced)
+        if (!_link.Accepts(ack.Epoch))
         {
             return;
         }
@@ -250,15 +246,19 @@ public sealed partial class BucketGrain
                 // at S even when the bucket changed since); once the journal holds every change after
                 // that, incremental changes follow. Waiting for ack.LastSeq == LastSeq instead would
                 // make a busy bucket send a snapshot on every pull.
-                _forceSnapshot &= _map.Journal is not { } journal || !journal.HoldsChangesAfter(ack.LastSeq);
+                if (_map.Journal is { } journal && journal.HoldsChangesAfter(ack.LastSeq))
+                {
+                    _link.SettleSnapshot();
+                }
+
                 break;
             case AckStatus.StaleEpoch:
-                _fenced = true;
-                GrainsLog.Fenced(_logger, BucketId, _epoch);
+                _link.Fence();
+                GrainsLog.Fenced(_logger, BucketId, _link.Epoch);
                 DeactivateOnIdle();
                 break;
             default:
-                _forceSnapshot = true;
+                _link.OweSnapshot();
                 GrainsLog.SnapshotRequested(_logger, BucketId, ack.Status.ToString(), ack.LastSeq);
                 break;
         }
@@ -266,7 +266,7 @@ public sealed partial class BucketGrain
 
     private async Task FlushBestEffortAsync(CancellationToken cancellationToken)
     {
-        while (IsReady && !cancellationToken.IsCancellationRequested && BuildBatch(int.MaxValue) is { } batch)
+        while (_link.Sends && !cancellationToken.IsCancellationRequested && BuildBatch(int.MaxValue) is { } batch)
         {
             try
             {

@@ -100,10 +100,10 @@ public sealed partial class BucketGrain
     /// <summary>A cache bucket started from its metadata alone; it needs an epoch before it records anything.</summary>
     private async Task EnsureEpochAsync()
     {
-        if (_backup.IsEnabled && _epoch < 0)
+        if (_backup.IsEnabled && _link.NeedsEpoch)
         {
             var grant = await OpenEpochOrUnavailableAsync();
-            _epoch = grant.Epoch;
+            _link.Open(grant.Epoch);
             // The metadata a cache bucket started from may lag what the backup holds (a lost
             // metadata write): number the next changes above the backup's, or they would collide.
             if (grant.LastSeq > _map.LastSeq)
@@ -139,7 +139,7 @@ public sealed partial class BucketGrain
 
     private async Task SaveMetadataBestEffortAsync()
     {
-        if (!IsReady || !_metadata.RecordExists)
+        if (!_link.Serves || !_metadata.RecordExists)
         {
             return;
         }
@@ -170,7 +170,11 @@ public sealed partial class BucketGrain
         {
             if (ack is not { Status: AckStatus.Stored } || ack.LastSeq < batch.ToSeq)
             {
-                _forceSnapshot = _map.Journal is not null;
+                if (_map.Journal is not null)
+                {
+                    _link.OweSnapshot();
+                }
+
                 ReportMetrics();
             }
         }

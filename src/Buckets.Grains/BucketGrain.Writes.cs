@@ -39,6 +39,6 @@ public sealed partial class BucketGrain
 
     private BackupProgress BackupProgress() =>
         _map.Journal is { } journal
-            ? new BackupProgress(journal.AcknowledgedSeq, journal.Count, journal.NeedsSnapshot || _forceSnapshot)
+            ? new BackupProgress(journal.AcknowledgedSeq, journal.Count, journal.NeedsSnapshot || _link.SnapshotOwed)
             : new BackupProgress(_map.LastSeq, 0, false);
 }

@@ -65,7 +65,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GrainsLog.Deactivating(_logger, BucketId, reason.ReasonCode.ToString());
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && IsReady)
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _link.Serves)
         {
             // Hand the bucket over with its state (see OnDehydrate) rather than dropping it.
             this.MigrateOnIdle();
