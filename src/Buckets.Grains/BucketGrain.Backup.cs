@@ -6,21 +6,20 @@ using Buckets.Grains.Backup;
 
 namespace Buckets.Grains;
 
-/// <summary>The backup side of a bucket: rehydration with fencing epochs, pulls, acknowledgements and pushes.</summary>
+/// <summary>The backup side of a bucket: rehydration with fencing epochs (see <see cref="BackupLink"/>), pulls, acknowledgements, pushes, and keeping unstored changes in memory until stored.</summary>
 public sealed partial class BucketGrain
 {
-    private long _epoch;
-    private bool _fenced;
-    private bool _forceSnapshot;
-
-    private bool IsReady => _epoch != 0 && !_fenced;
+    private readonly BackupLink _link = new();
+    private bool _listedDirty;
+    private long _reportedUnstoredBytes;
 
     public ValueTask<ChangeBatch?> CollectChangesAsync(int maxChanges)
     {
-        var batch = IsReady ? BuildBatch(maxChanges) : null;
+        var batch = _link.Sends ? BuildBatch(maxChanges) : null;
         if (batch is null)
         {
-            _dirty.Clear(BucketId);
+            // Nothing to send (or this copy may not send): the silo's view of it must say so.
+            ReportMetrics();
         }
 
         return ValueTask.FromResult(batch);
@@ -30,22 +29,62 @@ public sealed partial class BucketGrain
     {
         Apply(ack);
         ReportMetrics();
-        if (_map.Journal is not { Count: > 0 } && !_forceSnapshot)
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>True while memory holds changes the backup server has not stored: memory is their only copy.</summary>
+    private bool HoldsUnstoredChanges =>
+        _link.Sends && _map.Journal is { } journal && (journal.Count > 0 || journal.NeedsSnapshot || _link.SnapshotOwed);
+
+    /// <summary>
+    /// Keeps the silo's view of this bucket's unstored changes true: their bytes count against the
+    /// silo's budget, the bucket is listed for the next pull, and it is never idle-collected while
+    /// it holds some (deactivation would drop them; <c>OnDeactivateAsync</c> is only best effort).
+    /// </summary>
+    private void TrackUnstoredChanges()
+    {
+        var bytes = _map.Journal?.Bytes ?? 0;
+        _dirty.AddUnstoredBytes(bytes - _reportedUnstoredBytes);
+        _reportedUnstoredBytes = bytes;
+        var holds = HoldsUnstoredChanges;
+        if (holds == _listedDirty)
         {
-            _dirty.Clear(BucketId);
+            return;
         }
 
-        return ValueTask.CompletedTask;
+        _listedDirty = holds;
+        if (holds)
+        {
+            _dirty.Mark(BucketId);
+            DelayDeactivation(Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _dirty.Clear(BucketId);
+            DelayDeactivation(TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>Backpressure: past the silo's budget of unstored bytes a write is refused before it changes anything.</summary>
+    private void RequireRoomForUnstoredChanges()
+    {
+        if (_map.Journal is null || _dirty.UnstoredBytes < _options.UnstoredBytesBudget)
+        {
+            return;
+        }
+
+        GrainsLog.UnstoredBudgetReached(_logger, BucketId, _dirty.UnstoredBytes, _options.UnstoredBytesBudget);
+        throw Unavailable("Writes are paused: the backup service is behind and this server already holds as many unsaved changes as it may. Nothing was written; retry shortly.");
     }
 
     private ValueTask EnsureReadyAsync()
     {
-        if (_fenced)
+        if (_link.IsFenced)
         {
             throw Unavailable("This copy of the bucket was superseded by a newer one; retry.");
         }
 
-        return _epoch != 0 ? ValueTask.CompletedTask : new ValueTask(RehydrateAsync());
+        return _link.IsLoaded ? ValueTask.CompletedTask : new ValueTask(RehydrateAsync());
     }
 
     private async Task RehydrateAsync()
@@ -53,11 +92,11 @@ public sealed partial class BucketGrain
         if (_metadata.RecordExists && _metadata.State.Durability == Durability.Cache)
         {
             // Nothing of a cache bucket is kept, so it starts empty without the backup server (and
-            // keeps working while that server is down). Epoch -1: ready, but no epoch yet.
+            // keeps working while that server is down). It opens an epoch before it records anything.
             _map = new BucketMap(_limits, _metadata.State.LastSeq);
             _policy = new BucketPolicy(Durability.Cache, _metadata.State.DefaultTtlSeconds);
             ResetJournal();
-            _epoch = -1;
+            _link.StartCacheOnly();
             return;
         }
 
@@ -76,8 +115,8 @@ public sealed partial class BucketGrain
         // Without a backup server nothing is kept, whatever a bucket would choose: say so.
         var policy = _backup.IsEnabled ? EnglangBatches.Policy(state) : EnglangBatches.Policy(state) with { Durability = Durability.Cache };
         ReplaceState(state, Math.Max(grant.LastSeq, state.LastSeq), policy);
-        _epoch = grant.Epoch;
-        GrainsLog.Activated(_logger, BucketId, _map.StoredCount, _map.LastSeq, _epoch);
+        _link.Open(grant.Epoch);
+        GrainsLog.Activated(_logger, BucketId, _map.StoredCount, _map.LastSeq, _link.Epoch);
     }
 
     private async Task<BackupEpoch> OpenEpochOrUnavailableAsync()
@@ -116,12 +155,9 @@ public sealed partial class BucketGrain
     private void ResetJournal()
     {
         var journaled = _backup.IsEnabled && _policy.Durability != Durability.Cache;
-        _map.Journal = journaled ? new ChangeJournal(_options.JournalCapacity, _map.LastSeq) : null;
-        _forceSnapshot = false;
-        if (!journaled)
-        {
-            _dirty.Clear(BucketId);
-        }
+        _map.Journal = journaled ? new ChangeJournal(_options.JournalCapacity, _map.LastSeq, _options.JournalMaxBytes) : null;
+        _link.SettleSnapshot();
+        ReportMetrics();
     }
 
     private ChangeBatch? BuildBatch(int maxChanges)
@@ -131,9 +167,15 @@ public sealed partial class BucketGrain
             return null;
         }
 
-        if (!_forceSnapshot && journal.ChangesAfter(journal.AcknowledgedSeq, maxChanges) is { } changes)
+        if (!_link.SnapshotOwed && journal.ChangesAfter(journal.AcknowledgedSeq, maxChanges) is { } changes)
         {
-            return changes.Count == 0 ? null : new ChangeBatch(BucketId, _epoch, false, changes[^1].Seq, EnglangBatches.Changes(BucketId, changes));
+            if (changes.Count == 0)
+            {
+                return null;
+            }
+
+            var (englang, toSeq) = EnglangBatches.Changes(BucketId, changes, _options.BatchMaxBytes);
+            return new ChangeBatch(BucketId, _link.Epoch, false, toSeq, englang);
         }
 
         return SnapshotBatch(_map, _policy);
@@ -143,28 +185,27 @@ public sealed partial class BucketGrain
     {
         var now = Now;
         IEnumerable<KeyValuePair<string, BucketEntry>> entries = policy.Durability == Durability.Cache ? [] : map.LiveEntries(now);
-        return new ChangeBatch(BucketId, _epoch, true, map.LastSeq, EnglangBatches.Snapshot(BucketId, now, map.LastSeq, policy, entries));
+        return new ChangeBatch(BucketId, _link.Epoch, true, map.LastSeq, EnglangBatches.Snapshot(BucketId, now, map.LastSeq, policy, entries));
     }
 
     /// <summary>Critical buckets: every pending change must be durable before the write is acknowledged.</summary>
     private async Task PushPendingAsync()
     {
-        var batch = BuildBatch(int.MaxValue);
-        if (batch is null)
+        // Batches are bounded in bytes, so several may be needed; each stored one shrinks the journal.
+        while (BuildBatch(int.MaxValue) is { } batch)
         {
-            return;
-        }
+            var ack = await StoreAsync(batch);
+            if (ack.Status is AckStatus.Gap or AckStatus.Invalid or AckStatus.Conflict)
+            {
+                // Apply renumbered the bucket above the backup on a conflict; the snapshot carries the state there.
+                batch = SnapshotBatch(_map, _policy);
+                ack = await StoreAsync(batch);
+            }
 
-        var ack = await StoreAsync(batch);
-        if (ack.Status is AckStatus.Gap or AckStatus.Invalid)
-        {
-            batch = SnapshotBatch(_map, _policy);
-            ack = await StoreAsync(batch);
-        }
-
-        if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
-        {
-            throw Unavailable("The write was applied in memory but the backup server did not confirm it as durable; read it back or retry.");
+            if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
+            {
+                throw Unavailable("The write was applied in memory but the backup server did not confirm it as durable; read it back or retry.");
+            }
         }
     }
 
@@ -193,7 +234,7 @@ public sealed partial class BucketGrain
 
     private void Apply(BackupAck ack)
     {
-        if (ack.Epoch != _epoch || _fenced)
+        if (!_link.Accepts(ack.Epoch))
         {
             return;
         }
@@ -202,11 +243,19 @@ public sealed partial class BucketGrain
         {
             case AckStatus.Stored:
                 _map.Journal?.Acknowledge(ack.LastSeq);
-                _forceSnapshot &= ack.LastSeq < _map.LastSeq;
+                // The backup holds everything up to ack.LastSeq (a snapshot taken at S is acknowledged
+                // at S even when the bucket changed since); once the journal holds every change after
+                // that, incremental changes follow. Waiting for ack.LastSeq == LastSeq instead would
+                // make a busy bucket send a snapshot on every pull.
+                if (_map.Journal is { } journal && journal.HoldsChangesAfter(ack.LastSeq))
+                {
+                    _link.SettleSnapshot();
+                }
+
                 break;
             case AckStatus.StaleEpoch:
-                _fenced = true;
-                GrainsLog.Fenced(_logger, BucketId, _epoch);
+                _link.Fence();
+                GrainsLog.Fenced(_logger, BucketId, _link.Epoch);
                 DeactivateOnIdle();
                 break;
             case AckStatus.Conflict:
@@ -214,11 +263,11 @@ public sealed partial class BucketGrain
                 // on above what it holds and send the whole state, so nothing stored is overwritten silently.
                 _map.ResetSequence(Math.Max(_map.LastSeq, ack.LastSeq) + 1);
                 ResetJournal();
-                _forceSnapshot = true;
+                _link.OweSnapshot();
                 GrainsLog.SnapshotRequested(_logger, BucketId, ack.Status.ToString(), ack.LastSeq);
                 break;
             default:
-                _forceSnapshot = true;
+                _link.OweSnapshot();
                 GrainsLog.SnapshotRequested(_logger, BucketId, ack.Status.ToString(), ack.LastSeq);
                 break;
         }
@@ -226,18 +275,22 @@ public sealed partial class BucketGrain
 
     private async Task FlushBestEffortAsync(CancellationToken cancellationToken)
     {
-        if (!IsReady || BuildBatch(int.MaxValue) is not { } batch)
+        while (_link.Sends && !cancellationToken.IsCancellationRequested && BuildBatch(int.MaxValue) is { } batch)
         {
-            return;
-        }
-
-        try
-        {
-            Apply(await _backup.AppendAsync(batch, cancellationToken));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            GrainsLog.PushFailed(_logger, BucketId, batch.ToSeq, e);
+            try
+            {
+                var ack = await _backup.AppendAsync(batch, cancellationToken);
+                Apply(ack);
+                if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                GrainsLog.PushFailed(_logger, BucketId, batch.ToSeq, e);
+                return;
+            }
         }
     }
 

@@ -90,7 +90,7 @@ public sealed partial class BucketGrain
 
         _map.RemoveAll();
         _map.Journal = null;
-        _dirty.Clear(BucketId);
+        ReportMetrics();
         await _metadata.ClearStateAsync();
         ReportMetrics();
         // The next use starts a fresh activation (and epoch) from the erased, empty backup.
@@ -100,9 +100,17 @@ public sealed partial class BucketGrain
     /// <summary>A cache bucket started from its metadata alone; it needs an epoch before it records anything.</summary>
     private async Task EnsureEpochAsync()
     {
-        if (_backup.IsEnabled && _epoch < 0)
+        if (_backup.IsEnabled && _link.NeedsEpoch)
         {
-            _epoch = (await OpenEpochOrUnavailableAsync()).Epoch;
+            var grant = await OpenEpochOrUnavailableAsync();
+            _link.Open(grant.Epoch);
+            // The metadata a cache bucket started from may lag what the backup holds (a lost
+            // metadata write): number the next changes above the backup's, or they would collide.
+            if (grant.LastSeq > _map.LastSeq)
+            {
+                _map.ResetSequence(grant.LastSeq);
+                ResetJournal();
+            }
         }
     }
 
@@ -131,7 +139,7 @@ public sealed partial class BucketGrain
 
     private async Task SaveMetadataBestEffortAsync()
     {
-        if (!IsReady || !_metadata.RecordExists)
+        if (!_link.Serves || !_metadata.RecordExists)
         {
             return;
         }
@@ -162,8 +170,12 @@ public sealed partial class BucketGrain
         {
             if (ack is not { Status: AckStatus.Stored } || ack.LastSeq < batch.ToSeq)
             {
-                _forceSnapshot = _map.Journal is not null;
-                _dirty.Mark(BucketId);
+                if (_map.Journal is not null)
+                {
+                    _link.OweSnapshot();
+                }
+
+                ReportMetrics();
             }
         }
 

@@ -12,18 +12,20 @@ public sealed partial class BucketGrain : IGrainMigrationParticipant
     private const string StateKey = "buckets.state";
     private const string EpochKey = "buckets.epoch";
     private const string AcknowledgedKey = "buckets.acknowledged";
+    private const long SnapshotOwedMarker = -1;
 
     public void OnDehydrate(IDehydrationContext dehydrationContext)
     {
-        if (!IsReady)
+        if (!_link.Serves)
         {
             return;
         }
 
         var now = Now;
         dehydrationContext.AddBytes(StateKey, EnglangBatches.Snapshot(BucketId, now, _map.LastSeq, _policy, _map.LiveEntries(now)));
-        dehydrationContext.TryAddValue(EpochKey, _epoch);
-        dehydrationContext.TryAddValue(AcknowledgedKey, _forceSnapshot ? -1 : _map.Journal?.AcknowledgedSeq ?? _map.LastSeq);
+        dehydrationContext.TryAddValue(EpochKey, _link.DehydratedEpoch);
+        // Wire format kept across versions (a rolling update mixes them): -1 means "a snapshot is owed".
+        dehydrationContext.TryAddValue(AcknowledgedKey, _link.SnapshotOwed ? SnapshotOwedMarker : _map.Journal?.AcknowledgedSeq ?? _map.LastSeq);
     }
 
     public void OnRehydrate(IRehydrationContext rehydrationContext)
@@ -47,12 +49,8 @@ public sealed partial class BucketGrain : IGrainMigrationParticipant
             return;
         }
 
-        _epoch = epoch;
         // Unacknowledged changes did not travel one by one: the next pull sends a full snapshot instead.
-        if (_map.Journal is not null && acknowledged < _map.LastSeq)
-        {
-            _forceSnapshot = true;
-            _dirty.Mark(BucketId);
-        }
+        // Listed for the pull and kept from idle collection by ReportMetrics in OnActivateAsync.
+        _link.Arrive(epoch, snapshotOwed: _map.Journal is not null && acknowledged < _map.LastSeq);
     }
 }

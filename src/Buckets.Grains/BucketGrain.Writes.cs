@@ -16,25 +16,29 @@ public sealed partial class BucketGrain
 
         EnsureExpiryTimer();
         ReportMetrics();
-        if (_map.Journal is { } journal)
+        if (_map.Journal is { } journal && journal.Overflows != _seenOverflows)
         {
-            _dirty.Mark(BucketId);
-            if (journal.Overflows != _seenOverflows)
-            {
-                _seenOverflows = journal.Overflows;
-                _metrics.JournalOverflowed();
-                GrainsLog.JournalOverflowed(_logger, BucketId, _options.JournalCapacity);
-            }
+            _seenOverflows = journal.Overflows;
+            _metrics.JournalOverflowed();
+            GrainsLog.JournalOverflowed(_logger, BucketId, _options.JournalCapacity, _options.JournalMaxBytes);
         }
 
         if (_policy.Durability == Durability.Critical)
         {
-            await PushPendingAsync();
+            try
+            {
+                await PushPendingAsync();
+            }
+            finally
+            {
+                // The push acknowledged changes (or forced a snapshot): the silo's view must follow.
+                ReportMetrics();
+            }
         }
     }
 
     private BackupProgress BackupProgress() =>
         _map.Journal is { } journal
-            ? new BackupProgress(journal.AcknowledgedSeq, journal.Count, journal.NeedsSnapshot || _forceSnapshot)
+            ? new BackupProgress(journal.AcknowledgedSeq, journal.Count, journal.NeedsSnapshot || _link.SnapshotOwed)
             : new BackupProgress(_map.LastSeq, 0, false);
 }

@@ -65,7 +65,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GrainsLog.Deactivating(_logger, BucketId, reason.ReasonCode.ToString());
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && IsReady)
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _link.Serves)
         {
             // Hand the bucket over with its state (see OnDehydrate) rather than dropping it.
             this.MigrateOnIdle();
@@ -74,6 +74,9 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         await FlushBestEffortAsync(cancellationToken);
         await SaveMetadataBestEffortAsync();
         _dirty.Clear(BucketId);
+        _dirty.AddUnstoredBytes(-_reportedUnstoredBytes);
+        _reportedUnstoredBytes = 0;
+        _listedDirty = false;
         _metrics.BucketDeactivated();
         _metrics.EntriesChanged(-_reportedEntries);
         _metrics.JournalChanged(-_reportedPending);
@@ -94,6 +97,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     {
         RequireValidSet(command.Key, command.Value, command.TtlSeconds);
         await EnsureReadyAsync();
+        RequireRoomForUnstoredChanges();
         var now = Now;
         var result = _map.Set(command.Key, command.Value, ExpiryFor(command.TtlSeconds, now), command.IfVersion, command.CreateOnly, now);
         await AfterWriteAsync(result.Succeeded);
@@ -104,6 +108,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     {
         RequireValidKey(key);
         await EnsureReadyAsync();
+        RequireRoomForUnstoredChanges();
         var result = _map.Delete(key, ifVersion, Now);
         await AfterWriteAsync(result.Succeeded);
         return result;
@@ -141,6 +146,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         }
 
         await EnsureReadyAsync();
+        RequireRoomForUnstoredChanges();
         var now = Now;
         var result = _map.ApplyBatch(operations, op => ExpiryFor(op.TtlSeconds, now), now);
         await AfterWriteAsync(result.Applied);
@@ -206,5 +212,6 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         var pending = _map.Journal?.Count ?? 0;
         _metrics.JournalChanged(pending - _reportedPending);
         _reportedPending = pending;
+        TrackUnstoredChanges();
     }
 }

@@ -23,6 +23,37 @@ public sealed class BucketGrainOptions
     [Range(1, 10_000_000)]
     public int JournalCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// Most bytes of unacknowledged changes (keys and values, estimated as held in memory) a bucket
+    /// keeps before falling back to a snapshot, so overwriting one key with large values cannot
+    /// hold every old value. Default 64 MiB.
+    /// </summary>
+    [Range(typeof(long), "1024", "1099511627776")]
+    public long JournalMaxBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Most Englang bytes of one bucket's incremental batch in a pull; a batch always carries at least
+    /// one change, and a snapshot is never split. Default 4 MiB.
+    /// </summary>
+    [Range(1024, int.MaxValue)]
+    public int BatchMaxBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Most bytes one pull of this silo returns: the silo stops collecting buckets once it is
+    /// reached and says more is pending. At least one batch is always returned. Default 64 MiB.
+    /// </summary>
+    [Range(typeof(long), "1024", "1099511627776")]
+    public long PullMaxBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Most bytes of changes the backup server has not stored yet that all buckets of this silo
+    /// hold together (estimated like <see cref="JournalMaxBytes"/>). A bucket holding such changes
+    /// is never idle-collected; past this budget writes are refused as unavailable (503) instead of
+    /// growing memory until changes are lost. Default 1 GiB.
+    /// </summary>
+    [Range(typeof(long), "1024", "1099511627776")]
+    public long UnstoredBytesBudget { get; set; } = 1024L * 1024 * 1024;
+
     /// <summary>Seconds a client is told to wait when a bucket cannot serve safely yet.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;

@@ -11,8 +11,8 @@ internal static partial class GrainsLog
     [LoggerMessage(1002, LogLevel.Debug, "Bucket {BucketId} deactivating ({Reason})")]
     public static partial void Deactivating(ILogger logger, string bucketId, string reason);
 
-    [LoggerMessage(1003, LogLevel.Warning, "Bucket {BucketId} journal overflowed at {Capacity} changes; the backup server will receive a full snapshot")]
-    public static partial void JournalOverflowed(ILogger logger, string bucketId, int capacity);
+    [LoggerMessage(1003, LogLevel.Warning, "Bucket {BucketId} journal overflowed ({Capacity} changes or {MaxBytes} bytes); the backup server will receive a full snapshot")]
+    public static partial void JournalOverflowed(ILogger logger, string bucketId, int capacity, long maxBytes);
 
     [LoggerMessage(1004, LogLevel.Warning, "Bucket {BucketId} could not load its saved state; answering unavailable")]
     public static partial void RehydrateFailed(ILogger logger, string bucketId, Exception exception);
@@ -28,4 +28,7 @@ internal static partial class GrainsLog
 
     [LoggerMessage(1008, LogLevel.Warning, "Bucket {BucketId} could not write its metadata")]
     public static partial void MetadataWriteFailed(ILogger logger, string bucketId, Exception exception);
+
+    [LoggerMessage(1009, LogLevel.Warning, "Bucket {BucketId} refused a write: the silo holds {UnstoredBytes} bytes of changes the backup server has not stored, Buckets:Grain:UnstoredBytesBudget is {Budget}")]
+    public static partial void UnstoredBudgetReached(ILogger logger, string bucketId, long unstoredBytes, long budget);
 }

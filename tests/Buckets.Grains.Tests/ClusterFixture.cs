@@ -46,11 +46,17 @@ public class ClusterFixture : IAsyncLifetime
         {
             host.Configuration.AddInMemoryCollection(settings);
             host.Services.AddSingleton<IBackupStore>(_store);
+            ConfigureServices(host.Services);
             host.AddBucketsServices();
         });
         builder.ConfigureSilo((_, silo) => silo.AddBucketsGrains().AddMemoryGrainStorage(BucketMetadata.StorageName));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+    }
+
+    /// <summary>Services registered before the production ones, which only add what is missing (a fake backup client, say).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     public async ValueTask DisposeAsync()

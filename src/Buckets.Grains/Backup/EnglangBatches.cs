@@ -8,18 +8,35 @@ namespace Buckets.Grains.Backup;
 /// <summary>Turns a bucket's journal and state into Englang, and an Englang snapshot back into state.</summary>
 internal static class EnglangBatches
 {
-    public static byte[] Changes(string bucketId, IReadOnlyList<BucketChange> changes)
+    /// <summary>
+    /// Writes changes in order until the next would take the lines past <paramref name="maxBytes"/>;
+    /// the first change is always written, however large. Returns the lines and the last change written.
+    /// </summary>
+    public static (byte[] Englang, long ToSeq) Changes(string bucketId, IReadOnlyList<BucketChange> changes, int maxBytes)
     {
         var buffer = new ArrayBufferWriter<byte>();
+        var kept = 0;
+        var toSeq = 0L;
         foreach (var change in changes)
         {
             EnglangRecord record = change.Kind == ChangeKind.Set
                 ? new SetRecord(change.At, bucketId, change.Seq, change.Key, change.Value!, change.ExpiresAt)
                 : new DeleteRecord(change.At, bucketId, change.Seq, change.Key);
             EnglangWriter.Write(record, buffer);
+            if (kept > 0 && buffer.WrittenCount > maxBytes)
+            {
+                break;
+            }
+
+            kept = buffer.WrittenCount;
+            toSeq = change.Seq;
+            if (kept >= maxBytes)
+            {
+                break;
+            }
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return (buffer.WrittenSpan[..kept].ToArray(), toSeq);
     }
 
     public static byte[] Snapshot(string bucketId, DateTimeOffset now, long seq, BucketPolicy policy, IEnumerable<KeyValuePair<string, BucketEntry>> entries)

@@ -1,21 +1,68 @@
 using Buckets.Abstractions.Backup;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Buckets.Grains.Backup;
 
 /// <summary>
 /// The silo's side of a backup pull: delivers the previous pull's acknowledgements to their
-/// buckets, then collects pending changes from this silo's dirty buckets only.
+/// buckets, then collects pending changes from this silo's dirty buckets only, within
+/// <see cref="BucketGrainOptions.PullMaxBytes"/> (one response must stay far from the sizes that
+/// fail serialization). Buckets left out are reported with <see cref="PullResponse.More"/>.
 /// </summary>
-public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets dirty, ILogger<PullCoordinator> logger)
+public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets dirty, IOptions<BucketGrainOptions> options, ILogger<PullCoordinator> logger)
 {
+    private readonly BucketGrainOptions _options = options.Value;
+
+    /// <summary>Buckets whose batch did not fit the last pull's budget: first in line next time, so a large snapshot is not starved by small batches.</summary>
+    private volatile string[] _leftOver = [];
+
     public async Task<PullResponse> PullAsync(PullRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
         await Task.WhenAll(request.Acks.Select(DeliverAsync));
-        var ids = dirty.Take(request.MaxBatches + 1);
+        var ids = Candidates(request.MaxBatches + 1);
         var chosen = ids.Take(request.MaxBatches).ToList();
-        var batches = await Task.WhenAll(chosen.Select(id => CollectAsync(id, request.MaxChangesPerBatch)));
-        return new PullResponse([.. batches.OfType<ChangeBatch>()], ids.Count > chosen.Count);
+        var batches = new List<ChangeBatch>();
+        var leftOver = new List<string>();
+        long bytes = 0;
+        var next = 0;
+        while (next < chosen.Count && bytes < _options.PullMaxBytes)
+        {
+            // Ask only as many buckets at once as the rest of the budget has room for full batches:
+            // parallel enough for many small buckets, never far past the budget.
+            var room = (_options.PullMaxBytes - bytes) / _options.BatchMaxBytes;
+            var wave = chosen.GetRange(next, (int)Math.Clamp(room, 1, chosen.Count - next));
+            next += wave.Count;
+            var collected = await Task.WhenAll(wave.Select(id => CollectAsync(id, request.MaxChangesPerBatch)));
+            for (var i = 0; i < collected.Length; i++)
+            {
+                if (collected[i] is not { } batch)
+                {
+                    continue;
+                }
+
+                // At least one batch always goes, or a snapshot larger than the budget would never leave.
+                if (batches.Count > 0 && bytes + batch.Englang.Length > _options.PullMaxBytes)
+                {
+                    leftOver.Add(wave[i]);
+                    continue;
+                }
+
+                batches.Add(batch);
+                bytes += batch.Englang.Length;
+            }
+        }
+
+        _leftOver = [.. leftOver];
+        var more = ids.Count > chosen.Count || next < chosen.Count || leftOver.Count > 0;
+        return new PullResponse(batches, more);
+    }
+
+    private List<string> Candidates(int max)
+    {
+        var first = _leftOver.Where(dirty.Contains);
+        return [.. first.Concat(dirty.Take(max + _leftOver.Length)).Distinct(StringComparer.Ordinal).Take(max)];
     }
 
     private async Task DeliverAsync(BackupAck ack)
