@@ -38,6 +38,27 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
     }
 
     [Fact]
+    public async Task AConflictRenumbersTheBucketAboveTheBackupAndSendsItsWholeState()
+    {
+        var (bucket, id) = fixture.NewBucket("conflict");
+        var replication = fixture.Replication(id);
+        await bucket.SetAsync(new SetCommand("a", [1]));
+        await bucket.SetAsync(new SetCommand("b", [2]));
+        var batch = await replication.CollectChangesAsync(int.MaxValue);
+        Assert.NotNull(batch);
+
+        // The backup holds other changes up to 40 under the same numbers.
+        await replication.AcknowledgeAsync(new BackupAck(id, batch.Epoch, AckStatus.Conflict, 40));
+        var snapshot = await replication.CollectChangesAsync(int.MaxValue);
+
+        Assert.True(snapshot is { IsSnapshot: true }, "after a conflict the bucket must send its whole state");
+        Assert.True(snapshot.ToSeq > 40, $"the snapshot must be numbered above the backup's 40, not {snapshot.ToSeq}");
+        var write = await bucket.SetAsync(new SetCommand("c", [3]));
+        Assert.True(write.Version > snapshot.ToSeq, "changes after the conflict follow the snapshot");
+        Assert.Equal([1], (await bucket.GetAsync("a"))!.Value);
+    }
+
+    [Fact]
     public async Task JournalPastItsByteBoundFallsBackToASnapshot()
     {
         var (bucket, id) = fixture.NewBucket("journal-bytes");
