@@ -54,22 +54,15 @@ public sealed partial class BucketMap
         Span<byte> scratch = stackalloc byte[StackKeyChars * 3];
         var utf8 = Utf8(key, scratch);
         var slot = FindLive(utf8, now);
-        var exists = slot >= 0;
-        var refusal = CheckSet(exists, exists ? _table.Version(slot) : null, ifVersion, createOnly);
-        if (refusal is not null)
+        var current = StateAt(slot);
+        if (SetRefusal(current, utf8.Length + value.Length, ifVersion, createOnly, default, now) is { } refusal)
         {
-            return new WriteResult(refusal.Value, 0);
-        }
-
-        var growth = utf8.Length + value.Length - (exists ? EntryTable.PayloadBytes(_table.Data(slot)) : 0);
-        if (!HasRoomFor(exists ? 0 : 1, growth, now))
-        {
-            return new WriteResult(WriteOutcome.BucketFull, 0);
+            return new WriteResult(refusal, 0);
         }
 
         var seq = Record(ChangeKind.Set, now, key, value, expiresAt);
         Store(utf8, slot, value, seq, expiresAt?.UtcTicks ?? 0);
-        return new WriteResult(exists ? WriteOutcome.Replaced : WriteOutcome.Created, seq);
+        return new WriteResult(current.Exists ? WriteOutcome.Replaced : WriteOutcome.Created, seq);
     }
 
     /// <summary>Deletes a live entry when its version precondition holds.</summary>
@@ -77,14 +70,14 @@ public sealed partial class BucketMap
     {
         Span<byte> scratch = stackalloc byte[StackKeyChars * 3];
         var slot = FindLive(Utf8(key, scratch), now);
-        if (slot < 0)
+        if (DeleteRefusal(StateAt(slot), ifVersion) is { } refusal)
         {
-            return new WriteResult(ifVersion is null ? WriteOutcome.NotFound : WriteOutcome.VersionMismatch, 0);
+            return new WriteResult(refusal, 0);
         }
 
-        if (ifVersion is not null && ifVersion != _table.Version(slot))
+        if (slot < 0)
         {
-            return new WriteResult(WriteOutcome.VersionMismatch, 0);
+            return new WriteResult(WriteOutcome.NotFound, 0);
         }
 
         var seq = Record(ChangeKind.Delete, now, key);
@@ -130,26 +123,18 @@ public sealed partial class BucketMap
         ClearExpiryIndex();
     }
 
-    /// <summary>The live entry's version and key plus value bytes, without copying its value; (null, 0) when absent.</summary>
-    private (long? Version, long Size) LiveVersionAndSize(string key, DateTimeOffset now)
+    /// <summary>The live entry's version and key plus value bytes, without copying its value.</summary>
+    private KeyState LiveState(string key, DateTimeOffset now)
     {
         Span<byte> scratch = stackalloc byte[StackKeyChars * 3];
-        var slot = FindLive(Utf8(key, scratch), now);
-        return slot < 0 ? (null, 0) : (_table.Version(slot), EntryTable.PayloadBytes(_table.Data(slot)));
+        return StateAt(FindLive(Utf8(key, scratch), now));
     }
+
+    private KeyState StateAt(int slot) =>
+        slot < 0 ? KeyState.Absent : new KeyState(_table.Version(slot), EntryTable.PayloadBytes(_table.Data(slot)));
 
     private static ReadOnlySpan<byte> Utf8(string key, Span<byte> scratch) =>
         key.Length <= StackKeyChars ? scratch[..Encoding.UTF8.GetBytes(key, scratch)] : Encoding.UTF8.GetBytes(key);
-
-    private static WriteOutcome? CheckSet(bool exists, long? currentVersion, long? ifVersion, bool createOnly)
-    {
-        if (createOnly && exists)
-        {
-            return WriteOutcome.AlreadyExists;
-        }
-
-        return ifVersion is not null && ifVersion != currentVersion ? WriteOutcome.VersionMismatch : null;
-    }
 
     private BucketEntry EntryAt(int slot) =>
         new(EntryTable.ValueOf(_table.Data(slot)).ToArray(), _table.Version(slot), _table.ExpiresAtTicks(slot));
@@ -168,21 +153,6 @@ public sealed partial class BucketMap
         RemoveExpired(slot);
         return -1;
     }
-
-    private bool HasRoomFor(long newEntries, long growth, DateTimeOffset now)
-    {
-        if (Fits(newEntries, growth))
-        {
-            return true;
-        }
-
-        // Expired entries still occupy room until reclaimed; reclaim them all before refusing.
-        ReclaimExpired(now, int.MaxValue);
-        return Fits(newEntries, growth);
-    }
-
-    private bool Fits(long newEntries, long growth) =>
-        _table.Count + newEntries <= _limits.MaxEntriesPerBucket && _bytes + growth <= _limits.MaxBytesPerBucket;
 
     private long Record(ChangeKind kind, DateTimeOffset now, string key, byte[]? value = null, DateTimeOffset? expiresAt = null)
     {

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Buckets.Benchmarks.Tools;
 
 // Benchmarks, in Release: dotnet run -c Release --project tests/Buckets.Benchmarks -- --filter '*'
-// Helper tools of tests/load/run-load.sh: dotnet Buckets.Benchmarks.dll tool <gen-log|gen-redis|replay|load|put|map-memory> --name value ...
+// Helper tools of tests/load/run-load.sh: dotnet Buckets.Benchmarks.dll tool <gen-log|gen-redis|replay|load|put|idle-buckets|map-memory> --name value ...
 if (args.Length > 0 && args[0] == "tool")
 {
     var command = args.Length > 1 ? args[1] : "";
@@ -14,6 +14,7 @@ if (args.Length > 0 && args[0] == "tool")
         "replay" => DataFileTools.TimeReplay(options),
         "load" => await HttpLoadTool.RunAsync(options),
         "put" => await HttpPutTool.RunAsync(options),
+        "idle-buckets" => await IdleBucketsTool.RunAsync(options),
         "map-memory" => MapMemoryTool.Run(options),
         _ => Usage(),
     };
@@ -24,6 +25,6 @@ return 0;
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Buckets.Benchmarks tool gen-log|gen-redis|replay|load|put|map-memory --name value ...");
+    Console.Error.WriteLine("usage: Buckets.Benchmarks tool gen-log|gen-redis|replay|load|put|idle-buckets|map-memory --name value ...");
     return 2;
 }

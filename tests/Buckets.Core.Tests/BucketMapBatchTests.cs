@@ -62,8 +62,117 @@ public sealed class BucketMapBatchTests
             new BatchOperation(BatchOperationKind.Set, "d", [1]));
 
         Assert.False(result.Applied);
-        Assert.All(result.Results, r => Assert.Equal(WriteOutcome.BucketFull, r.Outcome));
+        Assert.Equal([WriteOutcome.NotAttempted, WriteOutcome.NotAttempted, WriteOutcome.NotAttempted, WriteOutcome.BucketFull], result.Results.Select(r => r.Outcome));
         Assert.Equal(0, _map.StoredCount);
+    }
+
+    [Fact]
+    public void SetBeforeDeleteOnAFullBucketIsRefusedAndAppliesNothing()
+    {
+        var map = new BucketMap(new LimitsOptions { MaxEntriesPerBucket = 2 });
+        map.Set("a", [1], null, null, false, Now);
+        map.Set("b", [2], null, null, false, Now);
+
+        var result = map.ApplyBatch(
+            [new BatchOperation(BatchOperationKind.Set, "c", [3]), new BatchOperation(BatchOperationKind.Delete, "a")], _ => null, Now);
+
+        Assert.False(result.Applied);
+        Assert.Equal([WriteOutcome.BucketFull, WriteOutcome.NotAttempted], result.Results.Select(r => r.Outcome));
+        Assert.True(map.TryGet("a", Now, out _));
+        Assert.False(map.TryGet("c", Now, out _));
+        Assert.Equal(2, map.LastSeq);
+    }
+
+    [Fact]
+    public void DeleteBeforeSetOnAFullBucketFreesRoomForTheSet()
+    {
+        var map = new BucketMap(new LimitsOptions { MaxEntriesPerBucket = 2 });
+        map.Set("a", [1], null, null, false, Now);
+        map.Set("b", [2], null, null, false, Now);
+
+        var result = map.ApplyBatch(
+            [new BatchOperation(BatchOperationKind.Delete, "a"), new BatchOperation(BatchOperationKind.Set, "c", [3])], _ => null, Now);
+
+        Assert.True(result.Applied);
+        Assert.Equal([WriteOutcome.Deleted, WriteOutcome.Created], result.Results.Select(r => r.Outcome));
+        Assert.False(map.TryGet("a", Now, out _));
+        Assert.True(map.TryGet("c", Now, out _));
+    }
+
+    [Fact]
+    public void ByteLimitIsCheckedAfterEachOperationNotOnlyAtTheEnd()
+    {
+        // "a" + 8 bytes = 9 of 10 bytes. Growing "b" first overflows even though shrinking "a" afterwards would fit.
+        var map = new BucketMap(new LimitsOptions { MaxBytesPerBucket = 10 });
+        map.Set("a", new byte[8], null, null, false, Now);
+
+        var result = map.ApplyBatch(
+            [new BatchOperation(BatchOperationKind.Set, "b", new byte[4]), new BatchOperation(BatchOperationKind.Set, "a", [])], _ => null, Now);
+
+        Assert.False(result.Applied);
+        Assert.Equal([WriteOutcome.BucketFull, WriteOutcome.NotAttempted], result.Results.Select(r => r.Outcome));
+        Assert.Equal(9, map.StoredBytes);
+        Assert.False(map.TryGet("b", Now, out _));
+    }
+
+    [Fact]
+    public void ShrinkingAnEntryEarlierInTheBatchMakesRoomForALaterOne()
+    {
+        var map = new BucketMap(new LimitsOptions { MaxBytesPerBucket = 10 });
+        map.Set("a", new byte[8], null, null, false, Now);
+
+        var result = map.ApplyBatch(
+            [new BatchOperation(BatchOperationKind.Set, "a", []), new BatchOperation(BatchOperationKind.Set, "b", new byte[4])], _ => null, Now);
+
+        Assert.True(result.Applied);
+        Assert.Equal(6, map.StoredBytes);
+    }
+
+    [Fact]
+    public void SettingTheSameNewKeyTwiceCountsAsOneEntry()
+    {
+        var map = new BucketMap(new LimitsOptions { MaxEntriesPerBucket = 2 });
+        map.Set("a", [1], null, null, false, Now);
+
+        var result = map.ApplyBatch(
+            [new BatchOperation(BatchOperationKind.Set, "b", [1]), new BatchOperation(BatchOperationKind.Set, "b", [2])], _ => null, Now);
+
+        Assert.True(result.Applied);
+        Assert.Equal([WriteOutcome.Created, WriteOutcome.Replaced], result.Results.Select(r => r.Outcome));
+    }
+
+    [Fact]
+    public void ExpiredEntriesDoNotTakeRoomFromABatch()
+    {
+        var map = new BucketMap(new LimitsOptions { MaxEntriesPerBucket = 2 });
+        map.Set("a", [1], Now.AddSeconds(1), null, false, Now);
+        map.Set("b", [2], Now.AddSeconds(1), null, false, Now);
+        var later = Now.AddSeconds(2);
+
+        var result = map.ApplyBatch(
+            [new BatchOperation(BatchOperationKind.Set, "c", [3]), new BatchOperation(BatchOperationKind.Set, "d", [4])], _ => null, later);
+
+        Assert.True(result.Applied);
+        Assert.Equal(2, map.Measure(later).Entries);
+    }
+
+    [Fact]
+    public void RefusedBatchReportsEveryOperationThatCouldNotApplyOnItsOwn()
+    {
+        var map = new BucketMap(new LimitsOptions { MaxEntriesPerBucket = 1 });
+        map.Set("a", [1], null, null, false, Now);
+
+        var result = map.ApplyBatch(
+            [
+                new BatchOperation(BatchOperationKind.Set, "b", [2]),
+                new BatchOperation(BatchOperationKind.Set, "a", [3], IfVersion: 99),
+                new BatchOperation(BatchOperationKind.Set, "a", [4]),
+            ],
+            _ => null,
+            Now);
+
+        Assert.False(result.Applied);
+        Assert.Equal([WriteOutcome.BucketFull, WriteOutcome.VersionMismatch, WriteOutcome.NotAttempted], result.Results.Select(r => r.Outcome));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task All_applied_batch_is_200_with_statuses_and_versions()
+    public async Task AllAppliedBatchIs200WithStatusesAndVersions()
     {
         using var client = await factory.NewBucketClientAsync();
         var existing = await client.MustPutAsync("c", "old");
@@ -53,7 +53,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Later_operations_see_earlier_ones_in_the_same_batch()
+    public async Task LaterOperationsSeeEarlierOnesInTheSameBatch()
     {
         using var client = await factory.NewBucketClientAsync();
         const string json = """
@@ -72,7 +72,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Delete_of_a_missing_key_without_version_is_a_no_op_that_keeps_the_batch()
+    public async Task DeleteOfAMissingKeyWithoutVersionIsANoOpThatKeepsTheBatch()
     {
         using var client = await factory.NewBucketClientAsync();
         const string json = """{"operations":[{"op":"delete","key":"ghost"},{"op":"set","key":"real","value":"v"}]}""";
@@ -89,7 +89,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Version_mismatch_is_409_with_results_and_applies_nothing()
+    public async Task VersionMismatchIs409WithResultsAndAppliesNothing()
     {
         using var client = await factory.NewBucketClientAsync();
         var version = await client.MustPutAsync("guarded", "original");
@@ -119,7 +119,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task If_not_exists_on_an_existing_entry_is_409_and_applies_nothing()
+    public async Task IfNotExistsOnAnExistingEntryIs409AndAppliesNothing()
     {
         using var client = await factory.NewBucketClientAsync();
         await client.MustPutAsync("taken", "first");
@@ -142,7 +142,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Delete_with_stale_version_is_409_and_applies_nothing()
+    public async Task DeleteWithStaleVersionIs409AndAppliesNothing()
     {
         using var client = await factory.NewBucketClientAsync();
         var stale = await client.MustPutAsync("k", "v1");
@@ -158,7 +158,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Batch_that_would_overfill_the_bucket_is_409_and_applies_nothing()
+    public async Task BatchThatWouldOverfillTheBucketIs409AndAppliesNothing()
     {
         using var client = await factory.NewBucketClientAsync();
         var operations = Enumerable.Range(0, BucketsApiFactory.MaxEntriesPerBucket + 1)
@@ -172,7 +172,48 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Value_base64_binary_round_trips()
+    public async Task SetBeforeDeleteOnAFullBucketIs409AndKeepsTheKeyItWouldHaveDeleted()
+    {
+        // The reported case (limit 2, "a" and "b" present, [set c, delete a]) with this factory's limit:
+        // the bucket is filled to the limit and the batch adds one entry before it frees one.
+        using var client = await factory.NewBucketClientAsync();
+        await client.MustPutAsync("a", "kept");
+        await client.MustPutAsync("b", "kept too");
+        for (var i = 2; i < BucketsApiFactory.MaxEntriesPerBucket; i++)
+        {
+            await client.MustPutAsync("filler" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), "x");
+        }
+
+        using var response = await client.PostBatchAsync("""{"operations":[{"op":"set","key":"c","value":"3"},{"op":"delete","key":"a"}]}""");
+
+        var problem = await ProblemAssert.IsAsync(response, HttpStatusCode.Conflict, "batch-not-applied");
+        var results = problem.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(["c", "a"], results.Select(r => r.GetProperty("key").GetString()));
+        Assert.Equal(["bucket-full", "not-attempted"], results.Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal("kept", await client.MustGetTextAsync("a"));
+        using var c = await client.GetKeyAsync("c");
+        await ProblemAssert.IsAsync(c, HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task DeleteBeforeSetOnAFullBucketIsAppliedWhole()
+    {
+        using var client = await factory.NewBucketClientAsync();
+        for (var i = 0; i < BucketsApiFactory.MaxEntriesPerBucket; i++)
+        {
+            await client.MustPutAsync("k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), "x");
+        }
+
+        using var response = await client.PostBatchAsync("""{"operations":[{"op":"delete","key":"k0"},{"op":"set","key":"c","value":"3"}]}""");
+
+        await ProblemAssert.StatusAsync(response, HttpStatusCode.OK);
+        Assert.Equal("3", await client.MustGetTextAsync("c"));
+        using var k0 = await client.GetKeyAsync("k0");
+        await ProblemAssert.IsAsync(k0, HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task ValueBase64BinaryRoundTrips()
     {
         using var client = await factory.NewBucketClientAsync();
         byte[] value = [0xFF, 0x00, 0xFE, 0x80, 0xC3, 0x28, 0x7F];
@@ -187,7 +228,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Text_value_round_trips_as_utf8()
+    public async Task TextValueRoundTripsAsUtf8()
     {
         using var client = await factory.NewBucketClientAsync();
         const string value = "naïve ✓ 😀 \"quoted\" \\ back";
@@ -205,7 +246,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     [InlineData("[{\"op\":\"set\",\"key\":\"k\",\"value\":\"v\"}]")]
     [InlineData("{\"operations\":[{\"op\":\"set\",\"key\":\"k\",\"value\":\"v\",\"ttl\":1.5}]}")]
     [InlineData("{\"operations\":[{\"op\":\"set\",\"key\":\"k\",\"value\":42}]}")]
-    public async Task Malformed_json_is_400(string json)
+    public async Task MalformedJsonIs400(string json)
     {
         using var client = await factory.NewBucketClientAsync();
 
@@ -218,7 +259,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     [Theory]
     [InlineData("{\"operations\":[{\"op\":\"set\",\"key\":\"k\",\"value\":\"v\"}],\"atomic\":true}")]
     [InlineData("{\"operations\":[{\"op\":\"set\",\"key\":\"k\",\"value\":\"v\",\"expires\":10}]}")]
-    public async Task Unknown_json_field_is_400(string json)
+    public async Task UnknownJsonFieldIs400(string json)
     {
         using var client = await factory.NewBucketClientAsync();
 
@@ -240,7 +281,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     [InlineData("{\"operations\":[{\"op\":\"set\",\"key\":\"k\",\"value\":\"v\",\"ttl\":316224001}]}", "TTL")]
     [InlineData("{\"operations\":[{\"op\":\"delete\",\"key\":\"k\",\"value\":\"v\"}]}", "delete")]
     [InlineData("{\"operations\":[{\"op\":\"delete\",\"key\":\"k\",\"ifNotExists\":true}]}", "delete")]
-    public async Task Invalid_operation_is_400_naming_the_problem(string json, string detailMentions)
+    public async Task InvalidOperationIs400NamingTheProblem(string json, string detailMentions)
     {
         using var client = await factory.NewBucketClientAsync();
 
@@ -252,7 +293,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Invalid_operation_detail_names_its_index()
+    public async Task InvalidOperationDetailNamesItsIndex()
     {
         using var client = await factory.NewBucketClientAsync();
         const string json = """{"operations":[{"op":"set","key":"a","value":"v"},{"op":"frobnicate","key":"b"}]}""";
@@ -264,7 +305,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Value_over_the_limit_is_400()
+    public async Task ValueOverTheLimitIs400()
     {
         using var client = await factory.NewBucketClientAsync();
         var json = JsonSerializer.Serialize(new { operations = new[] { new { op = "set", key = "k", value = new string('v', BucketsApiFactory.MaxValueBytes + 1) } } });
@@ -276,7 +317,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Most_operations_allowed_are_accepted()
+    public async Task MostOperationsAllowedAreAccepted()
     {
         using var client = await factory.NewBucketClientAsync();
         var operations = Enumerable.Range(0, BucketsApiFactory.MaxBatchOperations).Select(i => new { op = "set", key = "same", value = "v" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -288,7 +329,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Too_many_operations_is_400()
+    public async Task TooManyOperationsIs400()
     {
         using var client = await factory.NewBucketClientAsync();
         var operations = Enumerable.Range(0, BucketsApiFactory.MaxBatchOperations + 1).Select(i => new { op = "set", key = "same", value = "v" });
@@ -306,7 +347,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     [InlineData("{}")]
     [InlineData("null")]
     [InlineData("")]
-    public async Task Empty_operations_is_400(string json)
+    public async Task EmptyOperationsIs400(string json)
     {
         using var client = await factory.NewBucketClientAsync();
 
@@ -316,7 +357,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Body_over_the_batch_limit_is_413()
+    public async Task BodyOverTheBatchLimitIs413()
     {
         using var client = await factory.NewBucketClientAsync();
         var padding = new string(' ', BucketsApiFactory.MaxBatchBytes);
@@ -329,7 +370,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Chunked_body_over_the_batch_limit_is_413()
+    public async Task ChunkedBodyOverTheBatchLimitIs413()
     {
         using var client = await factory.NewBucketClientAsync();
         var json = "{\"operations\":[{\"op\":\"set\",\"key\":\"k\",\"value\":\"v\"}]}" + new string(' ', BucketsApiFactory.MaxBatchBytes * 2);
@@ -344,7 +385,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
     [InlineData("application/octet-stream")]
-    public async Task Wrong_content_type_is_415(string contentType)
+    public async Task WrongContentTypeIs415(string contentType)
     {
         using var client = await factory.NewBucketClientAsync();
 
@@ -355,7 +396,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Missing_content_type_is_415()
+    public async Task MissingContentTypeIs415()
     {
         using var client = await factory.NewBucketClientAsync();
         var content = KeysApi.Bytes("{\"operations\":[{\"op\":\"set\",\"key\":\"k\",\"value\":\"v\"}]}"u8.ToArray(), contentType: null);
@@ -366,7 +407,7 @@ public sealed class BatchTests(BucketsApiFactory factory)
     }
 
     [Fact]
-    public async Task Json_suffix_content_type_is_accepted()
+    public async Task JsonSuffixContentTypeIsAccepted()
     {
         using var client = await factory.NewBucketClientAsync();
 

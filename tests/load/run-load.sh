@@ -13,6 +13,7 @@
 #   --read-pct 90  --memory-entries 1000000  --memory-buckets 10000  --replay-changes 1000000
 #   --replay-keys 100000  --lag-rate 2000  --lag-seconds 30  --lag-buckets 10  --lag-connections 20
 #   --redis-bench-requests 500000  --wait-quiet 600  --max-runtime 2400  --server-gc 0
+#   --apikeys 1000  --fsync-seconds 3  --idle-buckets 100000  --idle-seconds 120
 set -euo pipefail
 
 DURATION=${DURATION:-10}
@@ -35,14 +36,18 @@ REDIS_BENCH_REQUESTS=${REDIS_BENCH_REQUESTS:-500000}
 WAIT_QUIET=${WAIT_QUIET:-600}
 MAX_RUNTIME=${MAX_RUNTIME:-2400}
 SERVER_GC=${SERVER_GC:-0}
-ONLY=${ONLY:-http,memory,restore,lag}
+APIKEYS=${APIKEYS:-1000}
+FSYNC_SECONDS=${FSYNC_SECONDS:-3}
+IDLE_BUCKETS=${IDLE_BUCKETS:-100000}
+IDLE_SECONDS=${IDLE_SECONDS:-120}
+ONLY=${ONLY:-http,buckets,idle,memory,restore,lag}
 
 while [ $# -gt 0 ]; do
   name=$(printf '%s' "${1#--}" | tr 'a-z-' 'A-Z_')
   [ $# -ge 2 ] || { echo "flag $1 needs a value" >&2; exit 2; }
   case "$name" in
     ONLY) ONLY=$2; shift 2; continue ;;
-    DURATION|WARMUP|CONNECTIONS|THREADS|KEYSPACE|VALUE_BYTES|READ_PCT|MEMORY_ENTRIES|MEMORY_BUCKETS|REPLAY_CHANGES|REPLAY_KEYS|LAG_RATE|LAG_SECONDS|LAG_BUCKETS|LAG_CONNECTIONS|LAG_LOW_RATE|REDIS_BENCH_REQUESTS|WAIT_QUIET|MAX_RUNTIME|SERVER_GC)
+    DURATION|WARMUP|CONNECTIONS|THREADS|KEYSPACE|VALUE_BYTES|READ_PCT|MEMORY_ENTRIES|MEMORY_BUCKETS|REPLAY_CHANGES|REPLAY_KEYS|LAG_RATE|LAG_SECONDS|LAG_BUCKETS|LAG_CONNECTIONS|LAG_LOW_RATE|REDIS_BENCH_REQUESTS|WAIT_QUIET|MAX_RUNTIME|SERVER_GC|APIKEYS|FSYNC_SECONDS|IDLE_BUCKETS|IDLE_SECONDS)
       [[ "$2" =~ ^[0-9]+$ ]] || { echo "flag $1 takes a whole number" >&2; exit 2; }
       printf -v "$name" '%s' "$2" ;;
     *) echo "unknown flag $1 (see the header of $0)" >&2; exit 2 ;;
@@ -288,6 +293,27 @@ cpu_ticks() { # pids... -> user+system clock ticks used so far (all threads)
 
 rss_bytes() { awk '/^VmRSS/ { print $2 * 1024 }' "/proc/$1/status"; }
 
+fsync_rate() { # dir -> 4 KiB writes per second with one fsync each (dd oflag=dsync), for FSYNC_SECONDS
+  # dd stops at the time bound (SIGINT) and prints how many records it wrote in how long.
+  local out
+  out=$(cd "$1" && timeout -s INT "$FSYNC_SECONDS" dd if=/dev/zero of=fsync.probe bs=4096 count=1000000 oflag=dsync 2>&1 || true)
+  rm -f "$1/fsync.probe"
+  echo "$out" >>"$LOGS/fsync.log"
+  awk '/records out/ { split($1, a, "+"); n = a[1] }
+       /copied/ { for (i = 2; i <= NF; i++) if ($i == "s,") s = $(i - 1) }
+       END { if (s > 0) printf "%.0f", n / s; else print "n/a" }' <<<"$out"
+}
+
+measure_wrk() { # key label url mode keysfile: warm-up, then a measured run recorded under key
+  run_wrk "$2-warmup" buckets "$3" "$4" "$5" "$CONNECTIONS" "$WARMUP" >/dev/null
+  local line noise
+  line=$(run_wrk "$2" buckets "$3" "$4" "$5" "$CONNECTIONS" "$DURATION")
+  record_wrk "$1" "$line"
+  noise=$(interference)
+  [ -z "$noise" ] || { INTERFERED="${INTERFERED:-}wrk $2:$noise; "; log "  interference:$noise"; }
+  log "  $line"
+}
+
 # ---------------------------------------------------------------- 0. tools and build
 log "work directory $WORK"
 ensure_packages
@@ -392,6 +418,74 @@ for t in GET SET; do
   R[redisbench.$t.p99]=$(cut -d, -f7 <<<"$row")
 done
 stop_pid "$MAIN_PID"
+fi
+
+# ---------------------------------------------------------------- 5b. one bucket against APIKEYS buckets
+# One fresh Buckets (backups on). For 1 and then APIKEYS buckets: KEYSPACE keys in all, spread evenly
+# (KEYSPACE / buckets keys per bucket, the same keys in every bucket), pre-loaded, so every GET
+# finds its key; PUT runs before GET. Then PUT over APIKEYS other buckets set to critical, and the
+# disk's own rate of one fsync per write, so "critical >= 10x one fsync per write" reads off one run.
+if want buckets; then
+phase "many buckets"
+free_port MANY_PORT
+log "many buckets: fresh Buckets (backups on, standard) on $MANY_PORT; 1 and $APIKEYS buckets, then $APIKEYS critical"
+start_buckets many "$MANY_PORT" InProcess
+MANY_PID=$BUCKETS_PID
+MANY_URL="http://127.0.0.1:$MANY_PORT"
+saved_keyspace=$KEYSPACE
+for shape in 1 "$APIKEYS" critical; do
+  n=$shape; durability=standard
+  [ "$shape" != critical ] || { n=$APIKEYS; durability=critical; }
+  per=$(( saved_keyspace / n )); [ "$per" -ge 1 ] || per=1
+  bench_tool load --url "$MANY_URL" --admin-token "$ADMIN_TOKEN" --buckets "$n" --per-bucket "$per" --shared-keys 1 \
+    --durability "$durability" --value-bytes "$VALUE_BYTES" --id-prefix "$shape-" --keys-out "$WORK/many-$shape.keys" >>"$LOGS/load.log" 2>&1 \
+    || die "pre-loading $n $durability buckets failed (see $LOGS/load.log)"
+  R[many.$shape.per]=$per
+  KEYSPACE=$per
+  log "wrk put, $n $durability buckets ($per keys each)"
+  measure_wrk "many.$shape.put" "many-$shape-put" "$MANY_URL" put "$WORK/many-$shape.keys"
+  if [ "$shape" = "$APIKEYS" ]; then
+    # Lag over the backup service's last 4,096 batches: with this many dirty buckets, the measured run's.
+    curl -s --max-time 10 "$MANY_URL/status" >"$LOGS/status-many.json" || die "GET /status failed"
+    R[many.lag.p50]=$(calc "$(jq -r '.lagP50Seconds // "n/a"' "$LOGS/status-many.json")" 3)
+    R[many.lag.p99]=$(calc "$(jq -r '.lagP99Seconds // "n/a"' "$LOGS/status-many.json")" 3)
+  fi
+  if [ "$shape" != critical ]; then
+    log "wrk get, $n buckets"
+    measure_wrk "many.$shape.get" "many-$shape-get" "$MANY_URL" get "$WORK/many-$shape.keys"
+  fi
+  KEYSPACE=$saved_keyspace
+done
+log "disk: one fsync per 4 KiB write for ${FSYNC_SECONDS}s under the server's data directory"
+R[fsync.rate]=$(fsync_rate "$WORK/many/data")
+stop_pid "$MANY_PID"
+fi
+
+# ---------------------------------------------------------------- 5c. memory per active idle bucket
+if want idle; then
+phase "idle buckets"
+free_port IDLE_PORT
+log "idle buckets: fresh Buckets (backups on); up to $IDLE_BUCKETS buckets with one $VALUE_BYTES-byte entry each, at most ${IDLE_SECONDS}s"
+start_buckets idle "$IDLE_PORT" InProcess
+IDLE_PID=$BUCKETS_PID
+sleep 2
+IDLE_HEAP0=$(gc_heap_bytes "$IDLE_PID")
+IDLE_RSS0=$(rss_bytes "$IDLE_PID")
+line=$(bench_tool idle-buckets --url "http://127.0.0.1:$IDLE_PORT" --cluster-secret "$CLUSTER_SECRET" --count "$IDLE_BUCKETS" \
+  --value-bytes "$VALUE_BYTES" --max-seconds "$IDLE_SECONDS" 2>>"$LOGS/load.log") || log "idle-buckets reported failures: $line"
+log "  $line"
+R[idle.activated]=$(field "$line" activated)
+R[idle.seconds]=$(field "$line" seconds)
+R[idle.failed]=$(field "$line" failed)
+[ "${R[idle.activated]:-0}" -gt 0 ] || die "no bucket was activated (see $LOGS/load.log)"
+sleep 3   # let the backup service pull the last changes, so journals are empty: buckets are idle
+IDLE_HEAP1=$(gc_heap_bytes "$IDLE_PID")
+IDLE_RSS1=$(rss_bytes "$IDLE_PID")
+R[idle.rss]=$(calc "($IDLE_RSS1 - $IDLE_RSS0) / ${R[idle.activated]}" 0)
+R[idle.heap]=$(calc "($IDLE_HEAP1 - $IDLE_HEAP0) / ${R[idle.activated]}" 0)
+noise=$(interference)
+[ -z "$noise" ] || INTERFERED="${INTERFERED:-}idle buckets:$noise; "
+stop_pid "$IDLE_PID"
 fi
 
 # ---------------------------------------------------------------- 6. memory per entry
@@ -546,6 +640,20 @@ TABLE=$(cat <<EOF
 EOF
 )
 
+CRIT_FSYNC=$(ratio "${R[many.critical.put.rps]}" "${R[fsync.rate]}")
+MANY_TABLE=$(cat <<EOF
+| shape (one Buckets, backups on) | req/s | p50 ms | p99 ms | note |
+| --- | ---: | ---: | ---: | --- |
+| PUT, 1 bucket, standard | $(fmt "${R[many.1.put.rps]}") | ${R[many.1.put.p50]} | ${R[many.1.put.p99]} | ${R[many.1.per]} keys |
+| GET, 1 bucket | $(fmt "${R[many.1.get.rps]}") | ${R[many.1.get.p50]} | ${R[many.1.get.p99]} | |
+| PUT, $APIKEYS buckets, standard | $(fmt "${R[many.$APIKEYS.put.rps]}") | ${R[many.$APIKEYS.put.p50]} | ${R[many.$APIKEYS.put.p99]} | ${R[many.$APIKEYS.per]} keys each; backup lag p50 / p99 ${R[many.lag.p50]} / ${R[many.lag.p99]} s (target p99 ≤ 1 s: $(verdict "${R[many.lag.p99]} <= 1")) |
+| GET, $APIKEYS buckets | $(fmt "${R[many.$APIKEYS.get.rps]}") | ${R[many.$APIKEYS.get.p50]} | ${R[many.$APIKEYS.get.p99]} | |
+| PUT, $APIKEYS buckets, critical | $(fmt "${R[many.critical.put.rps]}") | ${R[many.critical.put.p50]} | ${R[many.critical.put.p99]} | ${CRIT_FSYNC}× the disk's fsync rate (target ≥ 10×: $(verdict "$CRIT_FSYNC >= 10")) |
+| disk: 4 KiB writes with one fsync each | $(fmt "${R[fsync.rate]}") | | | dd oflag=dsync for ${FSYNC_SECONDS}s under the server's data directory |
+| memory per active idle bucket | | | | RSS growth $(fmt "${R[idle.rss]}") bytes, managed heap after full GC $(fmt "${R[idle.heap]}") bytes per bucket; $(fmt "${R[idle.activated]}") buckets activated with one $VALUE_BYTES-byte entry each in ${R[idle.seconds]} s (${R[idle.failed]} failed) |
+EOF
+)
+
 NOTES=$(cat <<EOF
 ¹ redis-benchmark -t get,set -d $VALUE_BYTES -c $CONNECTIONS -n $REDIS_BENCH_REQUESTS -r $KEYSPACE (RESP, no HTTP; reference only).
 ² Redis INFO memory used_memory growth for the same $MEM_ENTRIES keys and values loaded with redis-cli --pipe ($(fmt "${R[mem.redis.keys]}") keys). Buckets: $MEM_ENTRIES entries over $MEMORY_BUCKETS buckets, Buckets__Backup__Mode=None; managed heap = live bytes after a full blocking GC (forced by dotnet-gcdump, read with dotnet-counters: heap size minus fragmentation over all generations), growth over the idle server ($(calc "$HEAP_BEFORE / 1048576" 1) MiB → $(calc "$HEAP_AFTER / 1048576" 1) MiB; RSS $(calc "$RSS_BEFORE / 1048576" 0) → $(calc "$RSS_AFTER / 1048576" 0) MiB). ${R[mem.load]}.
@@ -564,7 +672,7 @@ RESULT_FILE="$RESULTS_DIR/$STAMP.md"
 {
   echo "# Load run $STAMP"
   echo
-  echo "Command: \`tests/load/run-load.sh\` with DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS KEYSPACE=$KEYSPACE VALUE_BYTES=$VALUE_BYTES READ_PCT=$READ_PCT MEMORY_ENTRIES=$MEMORY_ENTRIES MEMORY_BUCKETS=$MEMORY_BUCKETS REPLAY_CHANGES=$REPLAY_CHANGES REPLAY_KEYS=$REPLAY_KEYS LAG_RATE=$LAG_RATE LAG_SECONDS=$LAG_SECONDS LAG_BUCKETS=$LAG_BUCKETS LAG_LOW_RATE=$LAG_LOW_RATE SERVER_GC=$SERVER_GC ONLY=$ONLY"
+  echo "Command: \`tests/load/run-load.sh\` with DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS KEYSPACE=$KEYSPACE VALUE_BYTES=$VALUE_BYTES READ_PCT=$READ_PCT MEMORY_ENTRIES=$MEMORY_ENTRIES MEMORY_BUCKETS=$MEMORY_BUCKETS REPLAY_CHANGES=$REPLAY_CHANGES REPLAY_KEYS=$REPLAY_KEYS LAG_RATE=$LAG_RATE LAG_SECONDS=$LAG_SECONDS LAG_BUCKETS=$LAG_BUCKETS LAG_LOW_RATE=$LAG_LOW_RATE SERVER_GC=$SERVER_GC APIKEYS=$APIKEYS FSYNC_SECONDS=$FSYNC_SECONDS IDLE_BUCKETS=$IDLE_BUCKETS IDLE_SECONDS=$IDLE_SECONDS ONLY=$ONLY"
   echo
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB, $(. /etc/os-release && echo "$PRETTY_NAME"), .NET SDK $(dotnet --version), $(redis-server --version | awk '{print $3}'), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), git $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet -- src backup-server 2>/dev/null || echo ' (src has uncommitted changes)')"
   echo
@@ -579,6 +687,8 @@ RESULT_FILE="$RESULTS_DIR/$STAMP.md"
   echo
   echo "$TABLE"
   echo
+  echo "$MANY_TABLE"
+  echo
   echo "$NOTES" | sed 's/$/  /'
   echo
   echo '<details><summary>top before the run</summary>'
@@ -591,6 +701,8 @@ RESULT_FILE="$RESULTS_DIR/$STAMP.md"
 
 echo
 echo "$TABLE"
+echo
+echo "$MANY_TABLE"
 echo
 echo "$NOTES"
 echo

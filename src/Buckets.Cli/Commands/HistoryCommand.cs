@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Buckets.Backup.Storage;
+using Buckets.Cli.Backups;
 
 namespace Buckets.Cli.Commands;
 
@@ -31,7 +32,7 @@ internal static class HistoryCommand
                 return 2;
             }
 
-            var folder = Path.Combine(parse.GetValue(directory)!.FullName, "buckets", id);
+            var folder = BucketFolder.PathOf(parse.GetValue(directory)!.FullName, id);
             if (!Directory.Exists(folder))
             {
                 Console.Error.WriteLine($"error: no backup of bucket {id} in {folder}.");

@@ -9,8 +9,11 @@ namespace Buckets.Benchmarks.Tools;
 /// <summary>
 /// <c>tool load</c>: mints one API key per bucket through <c>POST /admin/keys</c> (ids
 /// <c>{prefix}00000</c>...) and fills each bucket through <c>POST /v1/batch</c> with
-/// <see cref="Dataset"/> entries (global index = bucket * per-bucket + i). Writes the API keys, one
-/// per line, to <c>--keys-out</c>. Loopback only: refuses any URL whose host is not a loopback address.
+/// <see cref="Dataset"/> entries (global index = bucket * per-bucket + i, or i in every bucket with
+/// <c>--shared-keys 1</c>, so a wrk run that picks any API key and any key 0..per-bucket-1 always finds
+/// it). <c>--durability critical</c> sets each bucket's policy first (<c>PUT /v1/bucket/policy</c>).
+/// Writes the API keys, one per line, to <c>--keys-out</c>. Loopback only: refuses any URL whose host
+/// is not a loopback address.
 /// </summary>
 public static class HttpLoadTool
 {
@@ -33,6 +36,8 @@ public static class HttpLoadTool
         var parallel = args.Number("parallel", 8);
         var prefix = args.Text("id-prefix", "bench-");
         var keysOut = args.Optional("keys-out");
+        var sharedKeys = args.Number("shared-keys", 0) == 1;
+        var durability = args.Optional("durability");
 
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = parallel, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
@@ -43,12 +48,18 @@ public static class HttpLoadTool
         {
             var id = prefix + b.ToString("D5", System.Globalization.CultureInfo.InvariantCulture);
             keys[b] = await MintAsync(http, adminToken, id, token);
+            if (durability is not null && !await SetDurabilityAsync(http, keys[b], durability, token))
+            {
+                Interlocked.Increment(ref failures);
+            }
+
+            var firstIndex = sharedKeys ? 0 : (long)b * perBucket;
             for (var start = 0; start < perBucket; start += MaxBatch)
             {
                 var count = Math.Min(MaxBatch, perBucket - start);
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/batch")
                 {
-                    Content = new ByteArrayContent(BatchBody((long)b * perBucket + start, count, valueBytes)),
+                    Content = new ByteArrayContent(BatchBody(firstIndex + start, count, valueBytes)),
                 };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", keys[b]);
@@ -86,6 +97,22 @@ public static class HttpLoadTool
 
         using var json = JsonDocument.Parse(body);
         return json.RootElement.GetProperty("apiKey").GetString()!;
+    }
+
+    private static async Task<bool> SetDurabilityAsync(HttpClient http, string apiKey, string durability, CancellationToken token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/v1/bucket/policy")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new Dictionary<string, string> { ["durability"] = durability }), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        using var response = await http.SendAsync(request, token);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            Console.Error.WriteLine($"load: setting durability {durability} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(token)}");
+        }
+
+        return response.StatusCode == HttpStatusCode.OK;
     }
 
     private static byte[] BatchBody(long first, int count, int valueBytes)
