@@ -48,6 +48,6 @@ public static class BatchEndpoints
             [.. result.Results.Select((r, i) => new BatchOperationResponse(converted[i].Key, WriteProblems.Name(r.Outcome), r.Succeeded ? r.Version : null))]);
         return result.Applied
             ? TypedResults.Ok(response)
-            : Problems.Conflict("batch-not-applied", "No operation was applied because at least one precondition failed; see 'results'.", new Dictionary<string, object?> { ["results"] = response.Results });
+            : Problems.Conflict("batch-not-applied", "No operation was applied because at least one operation could not apply (a precondition failed or the bucket would be full); see 'results'.", new Dictionary<string, object?> { ["results"] = response.Results });
     }
 }
