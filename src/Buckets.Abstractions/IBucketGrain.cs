@@ -31,8 +31,12 @@ public interface IBucketGrain : IGrainWithStringKey
     /// <summary>The bucket's live entries as an Englang snapshot (UTF-8).</summary>
     ValueTask<byte[]> ExportAsync();
 
-    /// <summary>Replaces the bucket's state with an Englang snapshot (restore); recorded as a new change.</summary>
-    ValueTask<long> RestoreAsync(byte[] snapshot);
+    /// <summary>
+    /// Replaces the bucket's state with its backup at a change or a point in time (the latest when
+    /// neither), read by the bucket itself so no erase can come between the read and the restore;
+    /// recorded as a new change.
+    /// </summary>
+    ValueTask<RestoreResult> RestoreAsync(long? atSeq, DateTimeOffset? atTime);
 
     /// <summary>Erases the bucket from memory and from the backup server (an audit line remains, without data).</summary>
     ValueTask EraseAsync();

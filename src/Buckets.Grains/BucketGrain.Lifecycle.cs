@@ -49,10 +49,29 @@ public sealed partial class BucketGrain
         return EnglangBatches.Snapshot(BucketId, now, _map.LastSeq, _policy, _map.LiveEntries(now));
     }
 
-    public async ValueTask<long> RestoreAsync(byte[] snapshot)
+    public async ValueTask<RestoreResult> RestoreAsync(long? atSeq, DateTimeOffset? atTime)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
         await EnsureReadyAsync();
+        byte[]? snapshot;
+        try
+        {
+            snapshot = await _backup.ReadStateAsync(BucketId, atSeq, atTime, CancellationToken.None);
+        }
+        catch (BackupReadException e)
+        {
+            return new RestoreResult(e.Damaged ? RestoreOutcome.HistoryDamaged : RestoreOutcome.PointNotKept, 0, e.Message);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            GrainsLog.RehydrateFailed(_logger, BucketId, e);
+            throw Unavailable("The backup server could not be read; nothing was restored. Retry shortly.");
+        }
+
+        if (snapshot is null)
+        {
+            return new RestoreResult(RestoreOutcome.NoBackup, 0, $"No backup of bucket {BucketId}.");
+        }
+
         Englang.ReplayState state;
         try
         {
@@ -60,7 +79,7 @@ public sealed partial class BucketGrain
         }
         catch (InvalidDataException e)
         {
-            throw new ArgumentException(e.Message, nameof(snapshot), e);
+            return new RestoreResult(RestoreOutcome.HistoryDamaged, 0, e.Message);
         }
 
         await EnsureEpochAsync();
@@ -73,7 +92,7 @@ public sealed partial class BucketGrain
         }
 
         await SaveMetadataOrUnavailableAsync(_policy);
-        return _map.LastSeq;
+        return new RestoreResult(RestoreOutcome.Restored, _map.LastSeq, null);
     }
 
     public async ValueTask EraseAsync()

@@ -1,6 +1,6 @@
 using System.Globalization;
+using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
-using Buckets.Grains.Backup;
 using Buckets.Core.Security;
 using Buckets.Server.Http;
 using Buckets.Server.Security;
@@ -21,7 +21,7 @@ public static class AdminEndpoints
     }
 
     /// <summary>Replaces a bucket's state with its backup at a sequence number or a point in time (latest when neither).</summary>
-    private static async Task<IResult> RestoreAsync(string bucketId, string? seq, string? at, IBackupClient backup, BucketGrains grains, HttpContext http)
+    private static async Task<IResult> RestoreAsync(string bucketId, string? seq, string? at, BucketGrains grains)
     {
         if (!ApiKeyAuthority.IsValidId(bucketId))
         {
@@ -55,14 +55,14 @@ public static class AdminEndpoints
             atTime = parsed;
         }
 
-        var snapshot = await backup.ReadStateAsync(bucketId, atSeq, atTime, http.RequestAborted);
-        if (snapshot is null)
+        var result = await grains.Get(bucketId).RestoreAsync(atSeq, atTime);
+        return result.Outcome switch
         {
-            return Problems.NotFound($"No backup of bucket {bucketId}.");
-        }
-
-        var newSeq = await grains.Get(bucketId).RestoreAsync(snapshot);
-        return TypedResults.Ok(new RestoreResponse(bucketId, atSeq, atTime, newSeq));
+            RestoreOutcome.Restored => TypedResults.Ok(new RestoreResponse(bucketId, atSeq, atTime, result.NewSeq)),
+            RestoreOutcome.NoBackup => Problems.NotFound(result.Detail ?? $"No backup of bucket {bucketId}."),
+            RestoreOutcome.PointNotKept => Problems.Make(StatusCodes.Status410Gone, "backup-history-gone", "That point is no longer kept.", result.Detail ?? ""),
+            _ => Problems.Make(StatusCodes.Status422UnprocessableEntity, "backup-damaged", "The bucket's backup history is damaged.", result.Detail ?? ""),
+        };
     }
 
     private static async Task<IResult> MintKeyAsync(ApiKeyAuthority authority, HttpContext http)
