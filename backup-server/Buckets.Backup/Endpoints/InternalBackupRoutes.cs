@@ -12,6 +12,13 @@ public static class InternalBackupRoutes
     /// <summary>The media type of every request body that carries Englang.</summary>
     public const string EnglangRequestType = "application/octet-stream";
 
+    /// <summary>
+    /// The least request body limit a backup server may set (Backup:Upload:MaxRequestBytes): a body
+    /// up to this size is never refused for its size, so a silo sends it without waiting for
+    /// <c>100 Continue</c>; a larger one waits, so a 413 arrives before the body is sent.
+    /// </summary>
+    public const long SmallestRequestLimit = 64 * 1024;
+
     /// <summary>Response header of an epoch grant: the epoch granted.</summary>
     public const string EpochHeader = "Buckets-Epoch";
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Buckets.Backup.Endpoints;
 
 namespace Buckets.Backup.Uploads;
 
@@ -16,14 +17,14 @@ public sealed class UploadOptions
     /// Kestrel's request body limit on those endpoints (the server-wide 30 MB default applies to no
     /// other endpoint). Silos send chunks of <c>Buckets:Backup:ChunkBytes</c>, which must not exceed it.
     /// </summary>
-    [Range(64L * 1024, 1024L * 1024 * 1024)]
+    [Range(InternalBackupRoutes.SmallestRequestLimit, 1024L * 1024 * 1024)]
     public long MaxRequestBytes { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>
     /// The largest assembled upload, in bytes (default 1 GiB). The store takes a batch as one
     /// array, so the ceiling is .NET's largest byte array.
     /// </summary>
-    [Range(64L * 1024, 2_147_483_591L)]
+    [Range(InternalBackupRoutes.SmallestRequestLimit, 2_147_483_591L)]
     public long MaxUploadBytes { get; set; } = 1024L * 1024 * 1024;
 
     /// <summary>Most upload sessions open at once; one more is answered 503 with Retry-After (bounds the spool's disk use).</summary>

@@ -31,7 +31,7 @@ public sealed class BackupClientOptions
     /// upload in chunks of this size. Keep it at or below the backup server's
     /// <c>Backup:Upload:MaxRequestBytes</c> (both default to 8 MiB); the server's smaller limit wins.
     /// </summary>
-    [Range(64L * 1024, 1024L * 1024 * 1024)]
+    [Range(Buckets.Backup.Endpoints.InternalBackupRoutes.SmallestRequestLimit, 1024L * 1024 * 1024)]
     public long ChunkBytes { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>The URL the backup server uses to pull this silo; empty derives it from the listening address.</summary>
