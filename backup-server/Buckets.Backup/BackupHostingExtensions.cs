@@ -4,6 +4,7 @@ using Buckets.Backup.Pulling;
 using Buckets.Backup.Security;
 using Buckets.Backup.Status;
 using Buckets.Backup.Storage;
+using Buckets.Backup.Uploads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,10 @@ public static class BackupHostingExtensions
     {
         builder.AddBackupCore();
         builder.Services.AddSingleton<SiloRegistry>();
+        builder.Services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>();
+        builder.Services.AddSingleton<UploadSpool>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         builder.Services.AddSingleton<IChangeFeedSource, RegisteredSilosFeedSource>();
         builder.Services.AddHttpClient(HttpChangeFeed.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);

@@ -1,40 +1,54 @@
-using Buckets.Abstractions.Backup;
+using System.Globalization;
 using Buckets.Backup.Pulling;
 using Buckets.Backup.Storage;
+using Buckets.Backup.Uploads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Buckets.Backup.Endpoints;
 
 /// <summary>
-/// <c>/internal/v1</c>: what silos call on the backup server (epochs, pushes of critical changes,
-/// state reads for restore, erase, and silo announcements). Internal token only.
+/// <c>/internal/v1</c>: what silos call on the backup server (epochs, pushes of critical changes and
+/// snapshots, uploads of batches too large for one request, state reads for restore, erase, and silo
+/// announcements). Internal token only. Englang goes both ways as raw bytes; paths and headers are in
+/// <see cref="InternalBackupRoutes"/>.
 /// </summary>
 public static class InternalBackupEndpoints
 {
+    // Englang is UTF-8 text: answered as such, so a person can read a state with curl.
+    private const string EnglangResponseType = "text/plain; charset=utf-8";
+
     public static IEndpointRouteBuilder MapInternalBackupEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/internal/v1").RequireInternalToken().WithTags("Internal");
         group.MapPost("/buckets/{bucketId}/epochs", OpenEpochAsync);
-        group.MapPost("/batches", StoreBatchAsync);
+        group.MapPost("/buckets/{bucketId}/batches", StoreBatchAsync);
+        group.MapUploadEndpoints();
         group.MapGet("/buckets/{bucketId}/state", ReadStateAsync);
         group.MapDelete("/buckets/{bucketId}", EraseAsync);
         group.MapPost("/silos", Announce);
         return app;
     }
 
-    private static async Task<IResult> OpenEpochAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken)
+    /// <summary>
+    /// The grant's snapshot is the body, as the store returned it with the epoch (so it is the state at
+    /// that epoch, read under the store's bucket gate); epoch and last change travel in headers.
+    /// </summary>
+    private static async Task<IResult> OpenEpochAsync(string bucketId, IBackupStore store, HttpContext http)
     {
-        if (!BucketIds.IsValid(bucketId))
+        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
         {
-            return InvalidId();
+            return invalid;
         }
 
         try
         {
-            var grant = await store.OpenEpochAsync(bucketId, cancellationToken);
-            return TypedResults.Ok(new BackupEpoch(grant.Epoch, grant.LastSeq, grant.Snapshot));
+            var grant = await store.OpenEpochAsync(bucketId, http.RequestAborted);
+            http.Response.Headers[InternalBackupRoutes.EpochHeader] = grant.Epoch.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers[InternalBackupRoutes.LastSeqHeader] = grant.LastSeq.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Bytes(grant.Snapshot, EnglangResponseType);
         }
         catch (BackupCorruptException e)
         {
@@ -43,14 +57,34 @@ public static class InternalBackupEndpoints
         }
     }
 
-    private static async Task<IResult> StoreBatchAsync(ChangeBatch batch, BackupIngest ingest, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await ingest.StoreAsync(batch, cancellationToken));
+    /// <summary>One batch up to <see cref="UploadOptions.MaxRequestBytes"/>, the Englang as the body; larger ones come as uploads.</summary>
+    private static async Task<IResult> StoreBatchAsync(string bucketId, BackupIngest ingest, IOptions<UploadOptions> options, HttpContext http)
+    {
+        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (InternalRequests.TryReadBatchQuery(http.Request, out var query) is { } badQuery)
+        {
+            return badQuery;
+        }
+
+        var limit = options.Value.MaxRequestBytes;
+        if (InternalRequests.CheckEnglangBody(http.Request, limit) is { } badBody)
+        {
+            return badBody;
+        }
+
+        var (englang, problem) = await InternalRequests.ReadBodyAsync(http.Request, limit, http.RequestAborted);
+        return englang is null ? problem! : TypedResults.Ok(await ingest.StoreAsync(query.ToBatch(bucketId, englang), http.RequestAborted));
+    }
 
     private static async Task<IResult> ReadStateAsync(string bucketId, long? seq, DateTimeOffset? at, IBackupStore store, CancellationToken cancellationToken)
     {
-        if (!BucketIds.IsValid(bucketId))
+        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
         {
-            return InvalidId();
+            return invalid;
         }
 
         try
@@ -58,7 +92,7 @@ public static class InternalBackupEndpoints
             var state = await store.ReadStateAsync(bucketId, seq, at, cancellationToken);
             return state is null
                 ? TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound)
-                : TypedResults.Bytes(state.Snapshot, "text/plain; charset=utf-8");
+                : TypedResults.Bytes(state.Snapshot, EnglangResponseType);
         }
         catch (BackupCorruptException e)
         {
@@ -70,17 +104,14 @@ public static class InternalBackupEndpoints
         }
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult InvalidId() =>
-        TypedResults.Problem(detail: "A bucket id is 1 to 64 characters of a-z, 0-9, '-' and '_'.", statusCode: StatusCodes.Status400BadRequest);
-
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Damaged(BackupCorruptException e) =>
         TypedResults.Problem(detail: e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The bucket's backup history is damaged.");
 
     private static async Task<IResult> EraseAsync(string bucketId, IBackupStore store, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!BucketIds.IsValid(bucketId))
+        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
         {
-            return InvalidId();
+            return invalid;
         }
 
         await store.EraseAsync(bucketId, time.GetUtcNow(), cancellationToken);

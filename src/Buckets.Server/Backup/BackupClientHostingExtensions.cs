@@ -32,7 +32,12 @@ public static class BackupClientHostingExtensions
                 break;
             case BackupMode.Remote:
                 services.AddInternalToken();
-                services.AddHttpClient<IBackupClient, HttpBackupClient>(ConfigureBackupServer);
+                // No client-wide timeout: HttpBackupClient times each call by what it carries.
+                services.AddHttpClient<IBackupClient, HttpBackupClient>((sp, client) =>
+                {
+                    ConfigureBackupServer(sp, client);
+                    client.Timeout = Timeout.InfiniteTimeSpan;
+                });
                 services.AddHttpClient(SiloAnnouncer.HttpClientName, ConfigureBackupServer);
                 services.AddHostedService<SiloAnnouncer>();
                 break;

@@ -1,32 +1,64 @@
-using System.Net;
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
 using Buckets.Abstractions.Backup;
+using Buckets.Backup.Endpoints;
 using Buckets.Backup.Security;
+using Buckets.Backup.Uploads;
 using Buckets.Grains.Backup;
+using Microsoft.Extensions.Options;
 
 namespace Buckets.Server.Backup;
 
-/// <summary>Talks to a separate backup server over HTTP with the internal token.</summary>
-public sealed class HttpBackupClient(HttpClient http, InternalToken token) : IBackupClient
+/// <summary>
+/// Talks to a separate backup server over HTTP with the internal token (paths in
+/// <see cref="InternalBackupRoutes"/>). Englang travels as raw bytes both ways: a batch up to
+/// <see cref="BackupClientOptions.ChunkBytes"/> is one request, a larger one an upload of chunks
+/// committed as one batch; an epoch grant's snapshot is the response body. Each call has its own
+/// timeout: <see cref="BackupClientOptions.RequestTimeout"/> for changes,
+/// <see cref="BackupClientOptions.TransferTimeout"/> for whatever carries a whole bucket.
+/// </summary>
+public sealed class HttpBackupClient(HttpClient http, InternalToken token, IOptions<BackupClientOptions> options) : IBackupClient
 {
+    private readonly BackupClientOptions _options = options.Value;
+
     public bool IsEnabled => true;
 
     public async Task<BackupEpoch> OpenEpochAsync(string bucketId, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Post, $"/internal/v1/buckets/{bucketId}/epochs", null, cancellationToken);
-        return await ReadAsync<BackupEpoch>(response, cancellationToken);
+        using var deadline = Deadline(_options.TransferTimeout, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, InternalBackupRoutes.Epochs(bucketId), null, deadline.Token, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        var epoch = Header(response, InternalBackupRoutes.EpochHeader);
+        var lastSeq = Header(response, InternalBackupRoutes.LastSeqHeader);
+        return new BackupEpoch(epoch, lastSeq, await ReadBodyAsync(response, deadline.Token));
     }
 
     public async Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Post, "/internal/v1/batches", JsonContent.Create(batch), cancellationToken);
-        return await ReadAsync<BackupAck>(response, cancellationToken);
+        var single = batch.Englang.Length <= _options.ChunkBytes;
+        using var deadline = Deadline(single && !batch.IsSnapshot ? _options.RequestTimeout : _options.TransferTimeout, cancellationToken);
+        if (single)
+        {
+            var path = InternalBackupRoutes.Batches(batch.BucketId, batch.Epoch, batch.IsSnapshot, batch.ToSeq);
+            // A body the server may refuse for its size waits for 100 Continue, so a 413 comes before it is sent.
+            var mayBeRefused = batch.Englang.Length > InternalBackupRoutes.SmallestRequestLimit;
+            using var response = await SendAsync(HttpMethod.Post, path, Englang(batch.Englang), deadline.Token, expectContinue: mayBeRefused);
+            // 413: the backup server takes smaller requests than this silo's ChunkBytes; its upload says how small.
+            if (response.StatusCode != HttpStatusCode.RequestEntityTooLarge)
+            {
+                return await ReadJsonAsync<BackupAck>(response, deadline.Token);
+            }
+        }
+
+        return await UploadAsync(batch, deadline.Token);
     }
 
     public async Task<byte[]?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken)
     {
         var query = atSeq is { } seq ? $"?seq={seq}" : atTime is { } at ? $"?at={Uri.EscapeDataString(at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))}" : "";
-        using var response = await SendAsync(HttpMethod.Get, $"/internal/v1/buckets/{bucketId}/state{query}", null, cancellationToken);
+        using var deadline = Deadline(_options.TransferTimeout, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, $"/internal/v1/buckets/{bucketId}/state{query}", null, deadline.Token, HttpCompletionOption.ResponseHeadersRead);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -34,28 +66,123 @@ public sealed class HttpBackupClient(HttpClient http, InternalToken token) : IBa
 
         if (response.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.Gone)
         {
-            var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(cancellationToken);
+            var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(deadline.Token);
             throw new BackupReadException(problem?.Detail ?? "The backup server cannot give that state.") { Damaged = response.StatusCode == HttpStatusCode.UnprocessableEntity };
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        return await ReadBodyAsync(response, deadline.Token);
     }
 
     public async Task EraseAsync(string bucketId, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Delete, $"/internal/v1/buckets/{bucketId}", null, cancellationToken);
+        using var deadline = Deadline(_options.RequestTimeout, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Delete, $"/internal/v1/buckets/{bucketId}", null, deadline.Token);
         response.EnsureSuccessStatusCode();
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    /// <summary>Open, send every chunk in order, commit; on any failure the upload is abandoned so its spool is freed at once.</summary>
+    private async Task<BackupAck> UploadAsync(ChangeBatch batch, CancellationToken cancellationToken)
+    {
+        UploadCreated upload;
+        using (var opened = await SendAsync(HttpMethod.Post, InternalBackupRoutes.Uploads(batch.BucketId), null, cancellationToken))
+        {
+            upload = await ReadJsonAsync<UploadCreated>(opened, cancellationToken);
+        }
+
+        try
+        {
+            if (batch.Englang.Length > upload.MaxUploadBytes)
+            {
+                throw new InvalidOperationException($"Bucket {batch.BucketId}'s batch is {batch.Englang.Length} bytes; the backup server takes at most {upload.MaxUploadBytes} (Backup:Upload:MaxUploadBytes).");
+            }
+
+            var chunk = (int)Math.Min(_options.ChunkBytes, upload.MaxChunkBytes);
+            for (var offset = 0; offset < batch.Englang.Length; offset += chunk)
+            {
+                var part = Englang(batch.Englang.AsMemory(offset, Math.Min(chunk, batch.Englang.Length - offset)));
+                using var sent = await SendAsync(HttpMethod.Put, InternalBackupRoutes.Upload(batch.BucketId, upload.UploadId, offset), part, cancellationToken);
+                sent.EnsureSuccessStatusCode();
+            }
+
+            var commit = InternalBackupRoutes.UploadCommit(batch.BucketId, upload.UploadId, batch.Epoch, batch.IsSnapshot, batch.ToSeq);
+            using var committed = await SendAsync(HttpMethod.Post, commit, null, cancellationToken);
+            return await ReadJsonAsync<BackupAck>(committed, cancellationToken);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await AbandonQuietlyAsync(batch.BucketId, upload.UploadId);
+            throw;
+        }
+    }
+
+    private async Task AbandonQuietlyAsync(string bucketId, string uploadId)
+    {
+        try
+        {
+            // The caller's token may be the one that expired: the clean-up gets its own short deadline.
+            using var deadline = Deadline(_options.RequestTimeout, CancellationToken.None);
+            using var _ = await SendAsync(HttpMethod.Delete, InternalBackupRoutes.Upload(bucketId, uploadId), null, deadline.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            // The server deletes an upload left idle for Backup:Upload:AbandonAfter anyway.
+        }
+    }
+
+    private static ReadOnlyMemoryContent Englang(ReadOnlyMemory<byte> bytes)
+    {
+        var content = new ReadOnlyMemoryContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(InternalBackupRoutes.EnglangRequestType);
+        return content;
+    }
+
+    private static CancellationTokenSource Deadline(TimeSpan after, CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        source.CancelAfter(after);
+        return source;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method,
+        string path,
+        HttpContent? content,
+        CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
+        bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.Authorization = new("Bearer", token.Value);
-        return await http.SendAsync(request, cancellationToken);
+        request.Headers.ExpectContinue = expectContinue;
+        return await http.SendAsync(request, completion, cancellationToken);
     }
 
-    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static long Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidDataException($"The backup server's answer has no valid {name} header.");
+
+    /// <summary>Reads a body into one exactly sized array; buffering a 200 MiB state would grow a stream by doubling, then copy it.</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentLength is not { } length)
+        {
+            return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        }
+
+        if (length > Array.MaxLength)
+        {
+            throw new InvalidDataException($"The backup server answered {length} bytes, more than one array holds.");
+        }
+
+        var body = new byte[length];
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await stream.ReadExactlyAsync(body, cancellationToken);
+        return body;
+    }
+
+    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<T>(cancellationToken)

@@ -16,9 +16,11 @@ public sealed class Deployment : IAsyncDisposable
     public const string ClusterSecret = "e2e-cluster-secret-0123456789";
 
     private readonly Dictionary<string, string> _siloSettings;
+    private readonly IReadOnlyDictionary<string, string> _extraBackupSettings;
 
-    private Deployment(string root, bool remoteBackup)
+    private Deployment(string root, bool remoteBackup, IReadOnlyDictionary<string, string>? backupSettings)
     {
+        _extraBackupSettings = backupSettings ?? new Dictionary<string, string>();
         Root = root;
         RemoteBackup = remoteBackup;
         BackupPort = FreePorts.Next();
@@ -51,9 +53,10 @@ public sealed class Deployment : IAsyncDisposable
 
     public string Output => $"{Silo?.Output}{Environment.NewLine}{BackupServer?.Output}";
 
-    public static async Task<Deployment> StartAsync(bool remoteBackup = false)
+    /// <summary>Starts a silo, and with <paramref name="remoteBackup"/> a backup server first, given <paramref name="backupSettings"/> on top of the defaults.</summary>
+    public static async Task<Deployment> StartAsync(bool remoteBackup = false, IReadOnlyDictionary<string, string>? backupSettings = null)
     {
-        var deployment = new Deployment(ServerHarness.NewWorkingDirectory(), remoteBackup);
+        var deployment = new Deployment(ServerHarness.NewWorkingDirectory(), remoteBackup, backupSettings);
         try
         {
             if (remoteBackup)
@@ -73,19 +76,27 @@ public sealed class Deployment : IAsyncDisposable
 
     public async Task StartSiloAsync() => Silo = await ServerHarness.StartServerAsync(Root, _siloSettings, "silo");
 
-    public async Task StartBackupServerAsync() =>
+    public async Task StartBackupServerAsync()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Buckets:Security:AdminToken"] = AdminToken,
+            ["Buckets:Security:ClusterSecret"] = ClusterSecret,
+            ["Backup:Store:DataDirectory"] = Path.Combine(Root, "backup-data"),
+            ["Backup:Pull:Interval"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in _extraBackupSettings)
+        {
+            settings[key] = value;
+        }
+
         BackupServer = await ServiceProcess.StartAsync(
             "backup",
             RepoPaths.Assembly("backup-server/Buckets.BackupServer", "Buckets.BackupServer"),
             Root,
             BackupPort,
-            new Dictionary<string, string>
-            {
-                ["Buckets:Security:AdminToken"] = AdminToken,
-                ["Buckets:Security:ClusterSecret"] = ClusterSecret,
-                ["Backup:Store:DataDirectory"] = Path.Combine(Root, "backup-data"),
-                ["Backup:Pull:Interval"] = "00:00:00.200",
-            });
+            settings);
+    }
 
     public async Task<HttpClient> NewBucketAsync(string? durability = null)
     {

@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Buckets.Backup.Endpoints;
+
+/// <summary>
+/// The silo-to-backup-server protocol's paths, query names and headers, written once for both
+/// sides (the endpoints here, <c>HttpBackupClient</c> on the silo). Englang travels as raw bytes,
+/// never base64 inside JSON; see docs/backup-transfer.md.
+/// </summary>
+public static class InternalBackupRoutes
+{
+    /// <summary>The media type of every request body that carries Englang.</summary>
+    public const string EnglangRequestType = "application/octet-stream";
+
+    /// <summary>
+    /// The least request body limit a backup server may set (Backup:Upload:MaxRequestBytes): a body
+    /// up to this size is never refused for its size, so a silo sends it without waiting for
+    /// <c>100 Continue</c>; a larger one waits, so a 413 arrives before the body is sent.
+    /// </summary>
+    public const long SmallestRequestLimit = 64 * 1024;
+
+    /// <summary>Response header of an epoch grant: the epoch granted.</summary>
+    public const string EpochHeader = "Buckets-Epoch";
+
+    /// <summary>Response header of an epoch grant: the last stored change the snapshot body is at.</summary>
+    public const string LastSeqHeader = "Buckets-Last-Seq";
+
+    internal const string EpochQuery = "epoch";
+    internal const string SnapshotQuery = "snapshot";
+    internal const string ToSeqQuery = "toSeq";
+    internal const string OffsetQuery = "offset";
+
+    /// <summary>POST: a new epoch; the body answered is the state at it (Englang), epoch and last change in headers.</summary>
+    public static string Epochs(string bucketId) => $"/internal/v1/buckets/{bucketId}/epochs";
+
+    /// <summary>POST: one batch (changes or a snapshot) as the raw Englang body, up to the server's request limit.</summary>
+    public static string Batches(string bucketId, long epoch, bool snapshot, long toSeq) =>
+        $"/internal/v1/buckets/{bucketId}/batches{BatchQuery(epoch, snapshot, toSeq)}";
+
+    /// <summary>POST: opens an upload session for a batch above the request limit.</summary>
+    public static string Uploads(string bucketId) => $"/internal/v1/buckets/{bucketId}/uploads";
+
+    /// <summary>PUT: the chunk starting at <paramref name="offset"/>; DELETE (without offset): abandons the upload.</summary>
+    public static string Upload(string bucketId, string uploadId, long? offset = null) =>
+        $"/internal/v1/buckets/{bucketId}/uploads/{uploadId}" + (offset is { } o ? $"?{OffsetQuery}={o.ToString(CultureInfo.InvariantCulture)}" : "");
+
+    /// <summary>POST: stores the assembled upload as one batch and answers its acknowledgement.</summary>
+    public static string UploadCommit(string bucketId, string uploadId, long epoch, bool snapshot, long toSeq) =>
+        $"/internal/v1/buckets/{bucketId}/uploads/{uploadId}/commit{BatchQuery(epoch, snapshot, toSeq)}";
+
+    private static string BatchQuery(long epoch, bool snapshot, long toSeq) =>
+        string.Create(CultureInfo.InvariantCulture, $"?{EpochQuery}={epoch}&{SnapshotQuery}={(snapshot ? "true" : "false")}&{ToSeqQuery}={toSeq}");
+}
