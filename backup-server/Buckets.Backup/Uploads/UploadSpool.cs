@@ -270,10 +270,10 @@ public sealed partial class UploadSpool : BackgroundService
         File.Delete(upload.Path);
     }
 
-    [LoggerMessage(3100, LogLevel.Warning, "Bucket {BucketId}: upload {UploadId} received nothing for too long and was deleted ({Bytes} bytes spooled)")]
+    [LoggerMessage(3301, LogLevel.Warning, "Bucket {BucketId}: upload {UploadId} received nothing for too long and was deleted ({Bytes} bytes spooled)")]
     private static partial void LogAbandoned(ILogger logger, string bucketId, string uploadId, long bytes);
 
-    [LoggerMessage(3101, LogLevel.Information, "Deleted {Count} spooled uploads left in {Folder} by an earlier run")]
+    [LoggerMessage(3302, LogLevel.Information, "Deleted {Count} spooled uploads left in {Folder} by an earlier run")]
     private static partial void LogLeftoversDeleted(ILogger logger, int count, string folder);
 
     /// <summary>The outcome of <see cref="AppendAsync"/>.</summary>
