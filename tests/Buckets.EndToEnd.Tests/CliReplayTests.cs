@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Storage;
 using Buckets.EndToEnd.Tests.Infrastructure;
 using Buckets.Englang;
@@ -27,7 +28,7 @@ public sealed class CliReplayTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = new FileBackupStore(Options.Create(new BackupStoreOptions { DataDirectory = _dataDirectory }), TimeProvider.System, NullLogger<FileBackupStore>.Instance);
+        using var store = new FileBackupStore(Options.Create(new BackupStoreOptions { DataDirectory = _dataDirectory }), TimeProvider.System, NullLogger<FileBackupStore>.Instance);
         var epoch = (await store.OpenEpochAsync(Bucket, ct)).Epoch;
         await Stored(store.AppendChangesAsync(Bucket, epoch, Lines(Set(1, "a", "1"), Set(2, "b", "2"), Set(3, "c", "3")), ct));
         await Stored(store.AppendSnapshotAsync(Bucket, epoch, SnapshotAsOf4(), ct));
@@ -110,7 +111,7 @@ public sealed class CliReplayTests : IAsyncLifetime
         }
     }
 
-    private static async Task Stored(Task<AppendResult> append) => Assert.Equal(AppendStatus.Stored, (await append).Status);
+    private static async Task Stored(Task<AppendResult> append) => Assert.Equal(AckStatus.Stored, (await append).Status);
 
     private static SetRecord Set(long seq, string key, string value) => new(Start.AddSeconds(seq), Bucket, seq, key, Encoding.UTF8.GetBytes(value), null);
 
