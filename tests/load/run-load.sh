@@ -210,7 +210,7 @@ ensure_packages() {
       || die "apt-get install ${missing[*]} failed (see $LOGS/apt.log)"
   fi
   local tool
-  for tool in dotnet-gcdump dotnet-counters; do
+  for tool in dotnet-gcdump dotnet-counters ${TRACE_DIR:+dotnet-trace}; do
     if [ ! -x "$TOOLS/$tool" ]; then
       log "installing $tool into $TOOLS (dotnet tool, from NuGet)"
       dotnet tool install --tool-path "$TOOLS" "$tool" >"$LOGS/tool-$tool.log" 2>&1 || die "dotnet tool install $tool failed"
@@ -443,7 +443,16 @@ for shape in 1 "$APIKEYS" critical; do
   R[many.$shape.per]=$per
   KEYSPACE=$per
   log "wrk put, $n $durability buckets ($per keys each)"
+  trace_pid=""
+  if [ -n "${TRACE_DIR:-}" ] && [ "$shape" = "$APIKEYS" ]; then
+    # Optional CPU profile of the server during this run (sampled thread time), for profiling before changing the write path.
+    mkdir -p "$TRACE_DIR"
+    timeout $(( DURATION + WARMUP + 60 )) "$TOOLS/dotnet-trace" collect -p "$MANY_PID" --profile dotnet-sampled-thread-time \
+      --duration "00:00:00:$(printf '%02d' $(( DURATION + WARMUP )))" -o "$TRACE_DIR/many-put.nettrace" >"$LOGS/trace.log" 2>&1 &
+    trace_pid=$!
+  fi
   measure_wrk "many.$shape.put" "many-$shape-put" "$MANY_URL" put "$WORK/many-$shape.keys"
+  [ -z "$trace_pid" ] || wait "$trace_pid" || log "dotnet-trace failed (see $LOGS/trace.log)"
   if [ "$shape" = "$APIKEYS" ]; then
     # Lag over the backup service's last 4,096 batches: with this many dirty buckets, the measured run's.
     curl -s --max-time 10 "$MANY_URL/status" >"$LOGS/status-many.json" || die "GET /status failed"
