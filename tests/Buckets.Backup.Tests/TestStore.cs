@@ -8,7 +8,7 @@ internal sealed class TestStore : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public TestStore(long segmentMaxBytes = 8 * 1024 * 1024, long compactionThresholdBytes = 16 * 1024 * 1024, TimeSpan? retention = null, string? directory = null)
+    public TestStore(long segmentMaxBytes = 8 * 1024 * 1024, long compactionThresholdBytes = 16 * 1024 * 1024, TimeSpan? retention = null, string? directory = null, int openFileCacheSize = 1024)
     {
         Directory = directory ?? Path.Combine(Path.GetTempPath(), "buckets-backup-tests", Guid.NewGuid().ToString("N"));
         Options = new BackupStoreOptions
@@ -17,6 +17,7 @@ internal sealed class TestStore : IDisposable
             SegmentMaxBytes = segmentMaxBytes,
             CompactionThresholdBytes = compactionThresholdBytes,
             Retention = retention ?? TimeSpan.FromDays(7),
+            OpenFileCacheSize = openFileCacheSize,
         };
         Store = Open();
     }

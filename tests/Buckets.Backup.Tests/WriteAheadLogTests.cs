@@ -41,6 +41,31 @@ public sealed class WriteAheadLogTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendsToMoreBucketsThanTheHandleCacheHoldsAllLandInTheirFiles()
+    {
+        using var t = new TestStore(openFileCacheSize: 2, segmentMaxBytes: 400);
+        var epochs = new Dictionary<string, long>();
+        foreach (var bucket in new[] { "h0", "h1", "h2", "h3", "h4" })
+        {
+            epochs[bucket] = (await t.Store.OpenEpochAsync(bucket, Ct)).Epoch;
+        }
+
+        // Rounds over all five buckets at once, so handles are evicted, reopened and (past 400 bytes) sealed.
+        for (var seq = 1; seq <= 12; seq++)
+        {
+            var round = seq;
+            await Task.WhenAll(epochs.Select(e => t.Store.AppendChangesAsync(e.Key, e.Value, Lines.Range(e.Key, round, round, TestStore.Start), Ct)));
+        }
+
+        // Read from the files themselves (a reopen would replay the log and hide a lost write).
+        Assert.True(BackupVerifier.VerifyDirectory(t.Directory).IsHealthy);
+        foreach (var bucket in epochs.Keys)
+        {
+            Assert.Equal(12, (await t.Store.ReadStateAsync(bucket, null, null, Ct))!.EntryCount);
+        }
+    }
+
+    [Fact]
     public async Task ACheckpointFsyncsTheBucketFilesBeforeDeletingTheLog()
     {
         var epoch = (await _t.Store.OpenEpochAsync("cp", Ct)).Epoch;

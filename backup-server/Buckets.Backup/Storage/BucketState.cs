@@ -1,3 +1,5 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Buckets.Backup.Storage;
 
 /// <summary>
@@ -27,6 +29,15 @@ internal sealed class BucketState(string bucketId, string directory)
 
     /// <summary>The size of the open segment (0 when there is none).</summary>
     public long OpenSegmentBytes { get; set; }
+
+    /// <summary>The open segment's cached file handle, if any (see <see cref="OpenSegmentFiles"/>).</summary>
+    public SafeFileHandle? SegmentHandle { get; set; }
+
+    /// <summary>The path <see cref="SegmentHandle"/> was opened at.</summary>
+    public string? SegmentHandlePath { get; set; }
+
+    /// <summary>Where the bucket sits in <see cref="OpenSegmentFiles"/>' recency list.</summary>
+    public LinkedListNode<BucketState>? RecencyNode { get; set; }
 
     public string PathOf(string fileName) => Path.Combine(Directory, fileName);
 

@@ -61,7 +61,7 @@ public sealed partial class FileBackupStore
     private string WriteToOpenSegment(BucketState state, ReadOnlySpan<byte> lines, long lastSeq, DateTimeOffset lastAt)
     {
         var path = state.PathOf(EnsureOpenSegment(state).Name);
-        _files.Write(path, lines, state.OpenSegmentBytes);
+        _files.Write(state, path, lines, state.OpenSegmentBytes);
         state.OpenSegmentBytes += lines.Length;
         state.LastSeq = lastSeq;
         state.LastChangeAt = lastAt;

@@ -130,20 +130,20 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
     /// <summary>Recovers the bucket folder from disk; cached handles go first, since recovery may rename, cut or delete files.</summary>
     private void Load(BucketState state)
     {
-        _files.Forget(state.Directory);
+        _files.Close(state);
         BucketRecovery.Load(state, _logger);
     }
 
     private void Invalidate(BucketState state)
     {
-        _files.Forget(state.Directory);
+        _files.Close(state);
         state.Invalidate();
     }
 
     /// <summary>Writes the manifest (stamped with the current last change) durably and keeps it; cached handles go, since files are renamed or deleted next.</summary>
     private void Commit(BucketState state, BucketManifest manifest)
     {
-        _files.Forget(state.Directory);
+        _files.Close(state);
         var stamped = manifest with { LastSeq = state.LastSeq, LastChangeAt = state.LastChangeAt };
         ManifestFile.Save(state.Directory, stamped);
         state.Manifest = stamped;

@@ -1,75 +1,101 @@
-using Microsoft.Win32.SafeHandles;
-
 namespace Buckets.Backup.Storage;
 
 /// <summary>
-/// File handles of recently appended change segments, least recently used closed past a capacity, so
-/// a pull round over many buckets costs one write each instead of an open, a write and a close.
-/// Writes happen under the cache's lock, so a handle is never closed while another bucket writes with it.
+/// File handles of recently appended open segments, so a pull round over many buckets costs one
+/// write each instead of an open, a write and a close. Each handle belongs to its bucket's
+/// <see cref="BucketState"/> and is used only under that bucket's gate, so writes of different
+/// buckets never wait for each other; the shared lock guards only the recency list. Past the
+/// capacity the least recently used handles are closed, each only if its bucket is idle right now
+/// (its gate is free), so no handle is ever closed under a writer.
 /// </summary>
 internal sealed class OpenSegmentFiles(int capacity) : IDisposable
 {
-    private readonly Dictionary<string, LinkedListNode<(string Path, SafeFileHandle Handle)>> _byPath = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Path, SafeFileHandle Handle)> _recency = new();
+    private readonly LinkedList<BucketState> _recency = new();
 
-    /// <summary>Writes <paramref name="bytes"/> at <paramref name="offset"/> of an existing file (no fsync: the write-ahead log holds them durably).</summary>
-    public void Write(string path, ReadOnlySpan<byte> bytes, long offset)
+    /// <summary>
+    /// Writes <paramref name="bytes"/> at <paramref name="offset"/> of the bucket's open segment
+    /// <paramref name="path"/> (no fsync: the write-ahead log holds them durably). The caller holds the bucket's gate.
+    /// </summary>
+    public void Write(BucketState state, string path, ReadOnlySpan<byte> bytes, long offset)
     {
-        lock (_byPath)
+        if (state.SegmentHandle is null || !string.Equals(state.SegmentHandlePath, path, StringComparison.Ordinal))
         {
-            if (_byPath.TryGetValue(path, out var node))
+            Close(state);
+            state.SegmentHandle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete);
+            state.SegmentHandlePath = path;
+        }
+
+        RandomAccess.Write(state.SegmentHandle, bytes, offset);
+        Touch(state);
+    }
+
+    /// <summary>Closes the bucket's handle (before its files are renamed, cut or deleted). The caller holds the bucket's gate.</summary>
+    public void Close(BucketState state)
+    {
+        lock (_recency)
+        {
+            if (state.RecencyNode is { } node)
+            {
+                _recency.Remove(node);
+                state.RecencyNode = null;
+            }
+        }
+
+        state.SegmentHandle?.Dispose();
+        state.SegmentHandle = null;
+        state.SegmentHandlePath = null;
+    }
+
+    public void Dispose()
+    {
+        lock (_recency)
+        {
+            foreach (var state in _recency)
+            {
+                state.SegmentHandle?.Dispose();
+                state.SegmentHandle = null;
+                state.RecencyNode = null;
+            }
+
+            _recency.Clear();
+        }
+    }
+
+    private void Touch(BucketState state)
+    {
+        List<BucketState>? victims = null;
+        lock (_recency)
+        {
+            if (state.RecencyNode is { } node)
             {
                 _recency.Remove(node);
                 _recency.AddFirst(node);
             }
             else
             {
-                node = _recency.AddFirst((path, File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read | FileShare.Delete)));
-                _byPath[path] = node;
-                if (_byPath.Count > capacity)
+                state.RecencyNode = _recency.AddFirst(state);
+            }
+
+            // Oldest first; a bucket busy right now is skipped (it was just used, and will be closed later).
+            for (var candidate = _recency.Last; _recency.Count - (victims?.Count ?? 0) > capacity && candidate is not null && candidate.Value != state; candidate = candidate.Previous)
+            {
+                if (candidate.Value.Gate.Wait(0))
                 {
-                    Close(_recency.Last!);
+                    (victims ??= []).Add(candidate.Value);
                 }
             }
-
-            RandomAccess.Write(node.Value.Handle, bytes, offset);
         }
-    }
 
-    /// <summary>Closes the handles of every file in <paramref name="directory"/> (before its files are renamed or deleted).</summary>
-    public void Forget(string directory)
-    {
-        lock (_byPath)
+        foreach (var victim in victims ?? [])
         {
-            var prefix = directory + Path.DirectorySeparatorChar;
-            for (var node = _recency.First; node is not null;)
+            try
             {
-                var next = node.Next;
-                if (node.Value.Path.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    Close(node);
-                }
-
-                node = next;
+                Close(victim);
+            }
+            finally
+            {
+                victim.Gate.Release();
             }
         }
-    }
-
-    public void Dispose()
-    {
-        lock (_byPath)
-        {
-            while (_recency.Last is { } last)
-            {
-                Close(last);
-            }
-        }
-    }
-
-    private void Close(LinkedListNode<(string Path, SafeFileHandle Handle)> node)
-    {
-        _recency.Remove(node);
-        _byPath.Remove(node.Value.Path);
-        node.Value.Handle.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -250,10 +251,11 @@ internal sealed partial class WriteAheadLog : IDisposable
     /// <summary>One file of the log, and the bucket files its lines went to since it was opened.</summary>
     internal sealed class Generation
     {
-        private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+        // Written by every appender at once after a group commit: no lock, so they never queue on one.
+        private readonly ConcurrentDictionary<string, byte> _dirty = new(StringComparer.Ordinal);
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _inFlight;
-        private bool _closed;
+        private int _closed;
 
         private Generation(long number, string path, SafeFileHandle handle, DateTimeOffset openedAt)
         {
@@ -277,16 +279,7 @@ internal sealed partial class WriteAheadLog : IDisposable
         /// <summary>Completes once the generation is closed and every appender released its ticket.</summary>
         public Task Drained => _drained.Task;
 
-        public bool IsIdle
-        {
-            get
-            {
-                lock (_dirty)
-                {
-                    return _inFlight == 0 && _dirty.Count == 0;
-                }
-            }
-        }
+        public bool IsIdle => Volatile.Read(ref _inFlight) == 0 && _dirty.IsEmpty;
 
         public static Generation Create(string directory, long number, DateTimeOffset now)
         {
@@ -296,49 +289,31 @@ internal sealed partial class WriteAheadLog : IDisposable
             return new Generation(number, path, handle, now);
         }
 
-        public void Acquire()
-        {
-            lock (_dirty)
-            {
-                _inFlight++;
-            }
-        }
+        /// <summary>Only the writer loop acquires, and only before it closes the generation.</summary>
+        public void Acquire() => Interlocked.Increment(ref _inFlight);
 
         public void Release(string? bucketFile)
         {
-            lock (_dirty)
+            if (bucketFile is not null)
             {
-                if (bucketFile is not null)
-                {
-                    _dirty.Add(bucketFile);
-                }
+                _dirty.TryAdd(bucketFile, 0);
+            }
 
-                _inFlight--;
-                if (_closed && _inFlight == 0)
-                {
-                    _drained.TrySetResult();
-                }
+            if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _closed) == 1)
+            {
+                _drained.TrySetResult();
             }
         }
 
         public void Close()
         {
-            lock (_dirty)
+            Interlocked.Exchange(ref _closed, 1);
+            if (Volatile.Read(ref _inFlight) == 0)
             {
-                _closed = true;
-                if (_inFlight == 0)
-                {
-                    _drained.TrySetResult();
-                }
+                _drained.TrySetResult();
             }
         }
 
-        public List<string> TakeDirtyFiles()
-        {
-            lock (_dirty)
-            {
-                return [.. _dirty];
-            }
-        }
+        public List<string> TakeDirtyFiles() => [.. _dirty.Keys];
     }
 }
