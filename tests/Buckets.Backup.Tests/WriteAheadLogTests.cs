@@ -66,6 +66,27 @@ public sealed class WriteAheadLogTests : IDisposable
     }
 
     [Fact]
+    public async Task StateOfIdleBucketsIsDroppedFromMemoryAndReloadedFromTheirFilesOnNextUse()
+    {
+        var epoch = (await _t.Store.OpenEpochAsync("idle", Ct)).Epoch;
+        await _t.Store.AppendChangesAsync("idle", epoch, Lines.Range("idle", 1, 2, TestStore.Start), Ct);
+        var busy = (await _t.Store.OpenEpochAsync("busy", Ct)).Epoch;
+        _t.Time.Advance(_t.Options.StateIdleTimeout / 2);
+        await _t.Store.AppendChangesAsync("busy", busy, Lines.Range("busy", 1, 1, TestStore.Start), Ct);
+        _t.Time.Advance(_t.Options.StateIdleTimeout / 2);
+
+        _t.Store.EvictIdleStates();
+
+        Assert.Equal(1, _t.Store.CachedStates);
+
+        // The dropped bucket comes back from its files: same epoch fencing, same last change, appends go on.
+        Assert.Equal(AckStatus.StaleEpoch, (await _t.Store.AppendChangesAsync("idle", epoch - 1, Lines.Range("idle", 3, 3, TestStore.Start), Ct)).Status);
+        Assert.Equal(new AppendResult(AckStatus.Stored, 3), await _t.Store.AppendChangesAsync("idle", epoch, Lines.Range("idle", 2, 3, TestStore.Start), Ct));
+        Assert.Equal(new AppendResult(AckStatus.Stored, 2), await _t.Store.AppendChangesAsync("busy", busy, Lines.Range("busy", 2, 2, TestStore.Start), Ct));
+        Assert.Equal(3, (await _t.Store.ReadStateAsync("idle", null, null, Ct))!.EntryCount);
+    }
+
+    [Fact]
     public async Task ACheckpointFsyncsTheBucketFilesBeforeDeletingTheLog()
     {
         var epoch = (await _t.Store.OpenEpochAsync("cp", Ct)).Epoch;

@@ -42,4 +42,11 @@ public sealed class BackupStoreOptions
     /// <summary>How many open change segments the store keeps file handles for (least recently used are closed).</summary>
     [Range(1, 1_000_000)]
     public int OpenFileCacheSize { get; set; } = 1024;
+
+    /// <summary>
+    /// What the store keeps in memory about a bucket (manifest, last change, file handle) is dropped
+    /// after it has not been used for this long; the next use reads it from the bucket's files again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StateIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -18,6 +18,15 @@ internal sealed class BucketState(string bucketId, string directory)
 
     public bool IsLoaded { get; private set; }
 
+    /// <summary>
+    /// Set (under the gate) when the store dropped this object to save memory: a caller that waited
+    /// on its gate must fetch the bucket's current state again.
+    /// </summary>
+    public bool Evicted { get; set; }
+
+    /// <summary>When an operation last used the bucket (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+    public long LastUsed { get; set; }
+
     /// <summary>The manifest as last written; null when the bucket has no backup.</summary>
     public BucketManifest? Manifest { get; set; }
 

@@ -29,6 +29,7 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
     private readonly PendingErasures _pendingErasures;
     private readonly OpenSegmentFiles _files;
     private readonly WriteAheadLog _wal;
+    private readonly ITimer _evictions;
 
     public FileBackupStore(IOptions<BackupStoreOptions> options, TimeProvider timeProvider, ILogger<FileBackupStore> logger)
     {
@@ -45,6 +46,7 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
         _audit = new ErasureAudit(Path.Combine(DataDirectory, AuditFolder), logger);
         _pendingErasures = new PendingErasures(Path.Combine(DataDirectory, AuditFolder));
         _files = new OpenSegmentFiles(_options.OpenFileCacheSize);
+        _evictions = timeProvider.CreateTimer(_ => EvictIdleStates(), null, _options.StateIdleTimeout, _options.StateIdleTimeout);
         var walDirectory = Path.Combine(DataDirectory, WriteAheadLog.Folder);
         var nextGeneration = ReplayWriteAheadLog(walDirectory);
         _wal = new WriteAheadLog(walDirectory, nextGeneration, _options, timeProvider, logger);
@@ -53,6 +55,9 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
 
     /// <inheritdoc />
     public Exception? Failure => _wal.Failure;
+
+    /// <summary>Buckets the store holds in memory right now.</summary>
+    internal int CachedStates => _buckets.Count;
 
     /// <summary>The full path of the data directory.</summary>
     public string DataDirectory { get; }
@@ -78,8 +83,43 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
     /// <summary>Stops the log's writer and closes every file; what was acknowledged is already durable.</summary>
     public void Dispose()
     {
+        _evictions.Dispose();
         _wal.Dispose();
         _files.Dispose();
+    }
+
+    /// <summary>
+    /// Drops what the store holds in memory about buckets unused for <see cref="BackupStoreOptions.StateIdleTimeout"/>
+    /// (their files say it all; the next use loads them again), so memory follows the active buckets,
+    /// not every bucket ever seen. A bucket in use right now (its gate taken) is left for the next round.
+    /// </summary>
+    internal int EvictIdleStates()
+    {
+        var evicted = 0;
+        foreach (var (bucketId, state) in _buckets)
+        {
+            if (_time.GetElapsedTime(state.LastUsed) < _options.StateIdleTimeout || !state.Gate.Wait(0))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (_time.GetElapsedTime(state.LastUsed) >= _options.StateIdleTimeout
+                    && _buckets.TryRemove(new KeyValuePair<string, BucketState>(bucketId, state)))
+                {
+                    _files.Close(state);
+                    state.Evicted = true;
+                    evicted++;
+                }
+            }
+            finally
+            {
+                state.Gate.Release();
+            }
+        }
+
+        return evicted;
     }
 
     private BucketState StateOf(string bucketId) =>
@@ -95,6 +135,14 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
         BucketIds.Validate(bucketId, nameof(bucketId));
         var state = StateOf(bucketId);
         await state.Gate.WaitAsync(cancellationToken);
+        while (state.Evicted)
+        {
+            state.Gate.Release();
+            state = StateOf(bucketId);
+            await state.Gate.WaitAsync(cancellationToken);
+        }
+
+        state.LastUsed = _time.GetTimestamp();
         try
         {
             if (!state.IsLoaded)
