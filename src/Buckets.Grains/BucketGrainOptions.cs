@@ -46,6 +46,13 @@ public sealed class BucketGrainOptions
     public long PullMaxBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>
+    /// Buckets a pull acknowledges or collects from at once. Small, so a pull over thousands of
+    /// buckets interleaves with client requests instead of queueing thousands of grain calls ahead of them.
+    /// </summary>
+    [Range(1, 4096)]
+    public int PullConcurrency { get; set; } = 16;
+
+    /// <summary>
     /// Most bytes of changes the backup server has not stored yet that all buckets of this silo
     /// hold together (estimated like <see cref="JournalMaxBytes"/>). A bucket holding such changes
     /// is never idle-collected; past this budget writes are refused as unavailable (503) instead of

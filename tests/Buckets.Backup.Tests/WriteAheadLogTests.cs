@@ -169,6 +169,7 @@ public sealed class WriteAheadLogTests : IDisposable
         var kept = Assert.Single(Directory.EnumerateDirectories(WalDirectory, "kept-*"));
         Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(kept, "wal-000000000007.englang"), Ct));
         Assert.Contains(_t.Logger.Entries, e => e.Id.Id == 3032);
+        Assert.Contains(BackupVerifier.VerifyDirectory(_t.Directory).Problems, p => p.File.StartsWith("wal/kept-", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -10,8 +10,9 @@ namespace Buckets.Backup.Pulling;
 /// <summary>
 /// Pulls every silo in turn: stores each bucket's batch (fsynced by the store) and acknowledges it on
 /// the next pull of that silo, so a grain drops changes only once they are durable. A silo that
-/// returned work is pulled again at once; after work, empty pulls come every
-/// <see cref="PullOptions.ActiveInterval"/> for a while, then every <see cref="PullOptions.Interval"/>.
+/// returned work is pulled again <see cref="PullOptions.BusyInterval"/> after the previous round
+/// began; after work, empty pulls come every <see cref="PullOptions.ActiveInterval"/> for a while,
+/// then every <see cref="PullOptions.Interval"/>.
 /// </summary>
 public sealed partial class BackupPuller(
     IChangeFeedSource source,
@@ -28,6 +29,7 @@ public sealed partial class BackupPuller(
         var emptyPulls = int.MaxValue;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var roundStarted = time.GetTimestamp();
             var busy = false;
             foreach (var feed in source.CurrentFeeds())
             {
@@ -36,12 +38,18 @@ public sealed partial class BackupPuller(
 
             health.SampleDisk();
             emptyPulls = busy ? 0 : emptyPulls == int.MaxValue ? emptyPulls : emptyPulls + 1;
-            if (!busy)
+            var settings = options.Value;
+
+            // Work costs per bucket per pull (a grain call to collect, one to acknowledge), so under
+            // load rounds are spaced by BusyInterval: changes gather into fewer, larger batches.
+            var pause = busy
+                ? settings.BusyInterval - time.GetElapsedTime(roundStarted)
+                : emptyPulls < settings.ActivePulls ? settings.ActiveInterval : settings.Interval;
+            if (pause > TimeSpan.Zero)
             {
-                var settings = options.Value;
                 try
                 {
-                    await Task.Delay(emptyPulls < settings.ActivePulls ? settings.ActiveInterval : settings.Interval, time, stoppingToken);
+                    await Task.Delay(pause, time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

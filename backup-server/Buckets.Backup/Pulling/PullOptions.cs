@@ -18,6 +18,15 @@ public sealed class PullOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan ActiveInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// While pulls return work, a round starts at least this long after the previous one began.
+    /// Collecting and acknowledging cost a grain call per bucket per round, so back-to-back rounds
+    /// under a write load over many buckets spend the silo's CPU on one or two changes per call;
+    /// spacing them gathers the changes into larger batches. It adds at most this much backup lag.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan BusyInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Empty pulls in a row, at <see cref="ActiveInterval"/>, before falling back to <see cref="Interval"/>.</summary>
     [Range(0, 100_000)]
     public int ActivePulls { get; set; } = 50;
@@ -35,7 +44,7 @@ public sealed class PullOptions
     /// group commit, so this is how many buckets share one fsync, not how many threads are busy.
     /// </summary>
     [Range(1, 100_000)]
-    public int StoreParallelism { get; set; } = 2048;
+    public int StoreParallelism { get; set; } = 256;
 
     /// <summary>A silo that has not re-registered for this long is dropped from the pull list.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
