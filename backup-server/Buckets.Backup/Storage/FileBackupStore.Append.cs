@@ -43,7 +43,7 @@ public sealed partial class FileBackupStore
             // the bucket's own file, which the log's checkpoint fsyncs later. The manifest is not
             // touched: recovery reads the last change from the open segment itself.
             var fresh = lines[parsed.OffsetOf(state.LastSeq + 1)..];
-            var ticket = await _wal.AppendAsync(fresh, cancellationToken);
+            var ticket = await _wal.AppendAsync(fresh);
             string? written = null;
             try
             {

@@ -66,14 +66,13 @@ internal sealed partial class WriteAheadLog : IDisposable
     /// Makes <paramref name="lines"/> durable together with whatever else is waiting. The caller must
     /// write them to their bucket file next and then call <see cref="Release"/> with the ticket.
     /// </summary>
-    public async Task<Ticket> AppendAsync(ReadOnlyMemory<byte> lines, CancellationToken cancellationToken)
+    /// <remarks>Not cancellable: once queued, the bytes may already be on their way to the disk.</remarks>
+    public async Task<Ticket> AppendAsync(ReadOnlyMemory<byte> lines)
     {
         ThrowIfFailed();
         var request = new Request(lines, false);
         ObjectDisposedException.ThrowIf(!_requests.Writer.TryWrite(request), this);
 
-        // Not cancellable once queued: the bytes may already be on their way to the disk.
-        _ = cancellationToken;
         return await request.Done.Task.ConfigureAwait(false) ?? throw new InvalidOperationException("The log answered an append without a ticket.");
     }
 
