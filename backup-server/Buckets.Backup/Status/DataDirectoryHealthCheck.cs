@@ -4,11 +4,16 @@ using Microsoft.Extensions.Options;
 
 namespace Buckets.Backup.Status;
 
-/// <summary>Ready when the backup directory exists and accepts a write.</summary>
-internal sealed class DataDirectoryHealthCheck(IOptions<BackupStoreOptions> options) : IHealthCheck
+/// <summary>Ready when the backup directory exists and accepts a write, and the store can still make writes durable.</summary>
+internal sealed class DataDirectoryHealthCheck(IOptions<BackupStoreOptions> options, IBackupStore store) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (store.Failure is { } failure)
+        {
+            return HealthCheckResult.Unhealthy($"The backup store's write-ahead log failed ({failure.Message}); restart the backup server to recover from its files.");
+        }
+
         var probe = Path.Combine(options.Value.DataDirectory, ".ready-probe");
         try
         {
