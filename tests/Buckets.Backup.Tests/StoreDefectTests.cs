@@ -138,6 +138,59 @@ public sealed class StoreDefectTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOperatorRepairKeepsTheReadablePrefixAndNumbersAboveEverythingAcknowledged()
+    {
+        var epoch = (await _t.Store.OpenEpochAsync(Bucket, Ct)).Epoch;
+        await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 5, TestStore.Start), Ct);
+        var path = _t.OpenSegmentPath(Bucket);
+        var bytes = await File.ReadAllBytesAsync(path, Ct);
+        var fourth = IndexOfLine(bytes, 4);
+        bytes[fourth + 12] ^= 0x01;
+        await File.WriteAllBytesAsync(path, bytes, Ct);
+        var store = _t.Reopen();
+        await Assert.ThrowsAsync<BackupCorruptException>(() => store.OpenEpochAsync(Bucket, Ct));
+
+        var repair = await store.RepairAsync(Bucket, Ct);
+
+        // Changes 4 and 5 are lost (and said so); 1 to 3 are kept; the bucket serves again above change 5.
+        Assert.Equal(new BucketRepair(Bucket, true, 3, 6, 2), repair);
+        var grant = await store.OpenEpochAsync(Bucket, Ct);
+        Assert.True(grant.Epoch > epoch + 1);
+        Assert.Equal(6, grant.LastSeq);
+        Assert.Equal(["key1=value1", "key2=value2", "key3=value3"], State.Entries(new StateSnapshot(grant.LastSeq, 3, grant.Snapshot)));
+        Assert.Equal(AckStatus.StaleEpoch, (await store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 7, 7, TestStore.Start), Ct)).Status);
+        Assert.Equal(new AppendResult(AckStatus.Stored, 7), await store.AppendChangesAsync(Bucket, grant.Epoch, Lines.Range(Bucket, 7, 7, TestStore.Start), Ct));
+        Assert.Equal(4, (await _t.Reopen().ReadStateAsync(Bucket, null, null, Ct))!.EntryCount);
+
+        // The damaged file is retired, not deleted; a healthy bucket is left alone.
+        Assert.True(File.Exists(path));
+        Assert.False((await _t.Store.RepairAsync(Bucket, Ct))!.Repaired);
+    }
+
+    [Fact]
+    public async Task AnOperatorRepairOfAMissingOpenSegmentKeepsTheBase()
+    {
+        using var t = new TestStore(compactionThresholdBytes: 200);
+        var epoch = (await t.Store.OpenEpochAsync(Bucket, Ct)).Epoch;
+        await t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 4, TestStore.Start), Ct);
+        Assert.True(await t.Store.CompactIfNeededAsync(Bucket, Ct));
+        await t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 5, 6, TestStore.Start), Ct);
+        File.Delete(t.OpenSegmentPath(Bucket));
+        var store = t.Reopen();
+
+        var repair = await store.RepairAsync(Bucket, Ct);
+
+        // The changes of the missing file cannot be counted; the bucket keeps what the base holds.
+        Assert.NotNull(repair);
+        Assert.Equal(4L, repair.KeptThroughSeq);
+        Assert.True(repair.NewSeq > 4);
+        Assert.Equal(4, (await store.ReadStateAsync(Bucket, null, null, Ct))!.EntryCount);
+        // Only the log recovery kept aside (it holds changes 5 and 6, for the operator) is still reported.
+        var report = BackupVerifier.VerifyDirectory(t.Directory);
+        Assert.Equal(["wal/kept-"], report.Problems.Select(p => p.File[..9]).Distinct());
+    }
+
+    [Fact]
     public async Task RecoveryMakesTheOpenSegmentDurableBeforeAResentBatchIsAcknowledged()
     {
         var epoch = (await _t.Store.OpenEpochAsync(Bucket, Ct)).Epoch;
@@ -202,5 +255,16 @@ public sealed class StoreDefectTests : IDisposable
             null,
             entries.Select(e => (e.Key, Encoding.UTF8.GetBytes(e.Value), (DateTimeOffset?)null, seq)));
         return stream.ToArray();
+    }
+
+    private static int IndexOfLine(byte[] bytes, int line)
+    {
+        var offset = 0;
+        for (var i = 1; i < line; i++)
+        {
+            offset = Array.IndexOf(bytes, (byte)'\n', offset) + 1;
+        }
+
+        return offset;
     }
 }

@@ -14,6 +14,7 @@ public static class BackupAdminEndpoints
         var group = app.MapGroup("/admin/v1/backups").RequireAdminToken().WithTags("Backup admin");
         group.MapGet("", List);
         group.MapGet("/{bucketId}", DescribeAsync);
+        group.MapPost("/{bucketId}/repair", RepairAsync);
         app.MapGet("/status", (BackupHealth health) => TypedResults.Ok(health.Snapshot())).WithTags("Backup status");
         return app;
     }
@@ -27,5 +28,19 @@ public static class BackupAdminEndpoints
         return info is null
             ? TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(info);
+    }
+
+    /// <summary>An operator accepts the loss in a bucket that fails closed (see <see cref="IBackupStore.RepairAsync"/>).</summary>
+    private static async Task<IResult> RepairAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken)
+    {
+        if (!BucketIds.IsValid(bucketId))
+        {
+            return TypedResults.Problem(detail: "A bucket id is 1 to 64 characters of a-z, 0-9, '-' and '_'.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var repair = await store.RepairAsync(bucketId, cancellationToken);
+        return repair is null
+            ? TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound)
+            : TypedResults.Ok(repair);
     }
 }

@@ -130,7 +130,14 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
         WithBucketAsync(bucketId, operation, state => Task.FromResult(action(state)), cancellationToken);
 
     /// <summary>Runs <paramref name="action"/> on the loaded bucket while holding its semaphore.</summary>
-    private async Task<T> WithBucketAsync<T>(string bucketId, string operation, Func<BucketState, Task<T>> action, CancellationToken cancellationToken)
+    private Task<T> WithBucketAsync<T>(string bucketId, string operation, Func<BucketState, Task<T>> action, CancellationToken cancellationToken) =>
+        RunOnBucketAsync(bucketId, operation, action, recover: true, cancellationToken);
+
+    /// <summary>Runs <paramref name="action"/> under the bucket's semaphore without loading it first (a repair works on a bucket whose recovery fails).</summary>
+    private Task<T> WithUnloadedBucketAsync<T>(string bucketId, string operation, Func<BucketState, T> action, CancellationToken cancellationToken) =>
+        RunOnBucketAsync(bucketId, operation, state => Task.FromResult(action(state)), recover: false, cancellationToken);
+
+    private async Task<T> RunOnBucketAsync<T>(string bucketId, string operation, Func<BucketState, Task<T>> action, bool recover, CancellationToken cancellationToken)
     {
         BucketIds.Validate(bucketId, nameof(bucketId));
         var state = StateOf(bucketId);
@@ -145,7 +152,7 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
         state.LastUsed = _time.GetTimestamp();
         try
         {
-            if (!state.IsLoaded)
+            if (recover && !state.IsLoaded)
             {
                 Load(state);
             }

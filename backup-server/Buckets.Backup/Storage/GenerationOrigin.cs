@@ -14,4 +14,7 @@ internal static class GenerationOrigin
 
     /// <summary>An empty bucket after an erasure; nothing before it is kept.</summary>
     public const string Erase = "erase";
+
+    /// <summary>What an operator's repair kept of a damaged bucket; the changes after it were lost.</summary>
+    public const string Repair = "repair";
 }

@@ -40,6 +40,13 @@ public interface IBackupStore
     /// </summary>
     Task EraseAsync(string bucketId, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// An operator accepts the loss in a bucket that fails closed: what is readable is kept as a new
+    /// base numbered above every acknowledged change, the damaged files are retired. <c>null</c> for a
+    /// bucket never seen; <see cref="BucketRepair.Repaired"/> false when nothing was damaged.
+    /// </summary>
+    Task<BucketRepair?> RepairAsync(string bucketId, CancellationToken cancellationToken);
+
     /// <summary>Rewrites the bucket's history as a snapshot of its live entries when its segments outgrew the threshold; retires old files past retention.</summary>
     Task<bool> CompactIfNeededAsync(string bucketId, CancellationToken cancellationToken);
 

@@ -71,4 +71,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(3034, LogLevel.Error, "Bucket {BucketId}: could not replay the write-ahead log from change {Seq}: {Reason}")]
     public static partial void ReplayFailed(ILogger logger, string bucketId, long seq, string reason);
+
+    [LoggerMessage(3035, LogLevel.Warning, "Bucket {BucketId} repaired by an operator: kept changes through {KeptSeq}, lost {Lost} acknowledged changes up to {LastSeq}; recorded as change {NewSeq}")]
+    public static partial void Repaired(ILogger logger, string bucketId, long keptSeq, long lastSeq, long lost, long newSeq);
 }
