@@ -32,6 +32,16 @@ public sealed partial class BucketGrain
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<ChangeBatch?> AcknowledgeAndCollectAsync(BackupAck? ack, int maxChanges)
+    {
+        if (ack is not null)
+        {
+            Apply(ack);
+        }
+
+        return CollectChangesAsync(maxChanges);
+    }
+
     /// <summary>True while memory holds changes the backup server has not stored: memory is their only copy.</summary>
     private bool HoldsUnstoredChanges =>
         _link.Sends && _map.Journal is { } journal && (journal.Count > 0 || journal.NeedsSnapshot || _link.SnapshotOwed);

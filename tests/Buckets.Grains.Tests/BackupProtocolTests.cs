@@ -117,6 +117,52 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
     }
 
     [Fact]
+    public async Task APullAcknowledgesAndCollectsABucketInOneCallAndSendsOnlyWhatFollowsTheAcknowledgement()
+    {
+        var (bucket, id) = fixture.NewBucket("exchange");
+        await bucket.SetAsync(new SetCommand("a", [1]));
+        await bucket.SetAsync(new SetCommand("b", [2]));
+        var first = await PullUntilAsync(id, []);
+        Assert.NotNull(first);
+        await bucket.SetAsync(new SetCommand("c", [3]));
+
+        // The acknowledgement of the first batch travels with the next collection of the same bucket.
+        var next = await PullUntilAsync(id, [new BackupAck(id, first.Epoch, AckStatus.Stored, first.ToSeq)]);
+
+        Assert.NotNull(next);
+        Assert.False(next.IsSnapshot);
+        Assert.Equal([first.ToSeq + 1], ControlledBackupClusterFixture.Seqs(next));
+        Assert.Equal(1, (await bucket.GetStatsAsync()).Backup.PendingChanges);
+
+        // Acknowledged and nothing new: nothing more is sent and the journal is empty.
+        Assert.Null(await PullUntilAsync(id, [new BackupAck(id, next.Epoch, AckStatus.Stored, next.ToSeq)]));
+        Assert.Equal(0, (await bucket.GetStatsAsync()).Backup.PendingChanges);
+    }
+
+    /// <summary>Pulls (other buckets of the shared fixture share the byte budget) until one returns <paramref name="id"/>'s batch; null when none does.</summary>
+    private async Task<ChangeBatch?> PullUntilAsync(string id, IReadOnlyList<BackupAck> acks)
+    {
+        for (var pull = 0; pull < 20; pull++)
+        {
+            var response = await fixture.Coordinator.PullAsync(new PullRequest(acks, 10_000, 10_000));
+            if (response.Batches.FirstOrDefault(batch => batch.BucketId == id) is { } batch)
+            {
+                return batch;
+            }
+
+            if (!response.More)
+            {
+                return null;
+            }
+
+            // Other tests' buckets are acknowledged, so this test leaves none of them owing a pull.
+            acks = [.. response.Batches.Select(batch => new BackupAck(batch.BucketId, batch.Epoch, AckStatus.Stored, batch.ToSeq))];
+        }
+
+        return null;
+    }
+
+    [Fact]
     public async Task PullStopsCollectingBucketsOnceItsByteBudgetIsReached()
     {
         const int Buckets = 4;
@@ -135,7 +181,8 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
 
         Assert.True(response.More, "the pull reached its byte budget but did not say more is pending");
         Assert.True(response.Batches.Count(batch => ids.Contains(batch.BucketId)) < Buckets, "every bucket was collected in one pull despite the byte budget");
-        Assert.InRange(response.Batches.Sum(batch => (long)batch.Englang.Length), 1, ControlledBackupClusterFixture.PullMaxBytes);
+        // Within the budget, unless one batch alone is larger (another test's bucket may owe one: it always goes).
+        Assert.True(response.Batches.Count == 1 || response.Batches.Sum(batch => (long)batch.Englang.Length) <= ControlledBackupClusterFixture.PullMaxBytes);
 
         // Later pulls, acknowledging the earlier ones, carry the rest.
         var stored = response.Batches.Where(batch => ids.Contains(batch.BucketId)).Select(batch => batch.BucketId).ToHashSet();

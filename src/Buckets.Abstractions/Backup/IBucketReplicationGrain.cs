@@ -8,4 +8,10 @@ public interface IBucketReplicationGrain : IGrainWithStringKey
 
     /// <summary>Applies the backup server's answer to a batch.</summary>
     ValueTask AcknowledgeAsync(BackupAck ack);
+
+    /// <summary>
+    /// Applies the answer to the previous batch (when there is one), then returns the pending changes
+    /// as <see cref="CollectChangesAsync"/> does: one grain call per bucket per pull instead of two.
+    /// </summary>
+    ValueTask<ChangeBatch?> AcknowledgeAndCollectAsync(BackupAck? ack, int maxChanges);
 }

@@ -20,11 +20,23 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
     public async Task<PullResponse> PullAsync(PullRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // Bounded, so a pull over thousands of buckets does not queue thousands of grain calls at
-        // once ahead of the clients' requests (it showed as a p99 of tens of milliseconds).
-        await Parallel.ForEachAsync(request.Acks, new ParallelOptions { MaxDegreeOfParallelism = _options.PullConcurrency }, (ack, _) => new ValueTask(DeliverAsync(ack)));
         var ids = Candidates(request.MaxBatches + 1);
         var chosen = ids.Take(request.MaxBatches).ToList();
+
+        // A bucket collected now gets its acknowledgement in the same call; the others alone, bounded,
+        // so a pull over thousands of buckets does not queue thousands of grain calls at once ahead
+        // of the clients' requests.
+        var acks = new Dictionary<string, BackupAck>(StringComparer.Ordinal);
+        foreach (var ack in request.Acks)
+        {
+            acks[ack.BucketId] = ack;
+        }
+
+        var collecting = new HashSet<string>(chosen, StringComparer.Ordinal);
+        await Parallel.ForEachAsync(
+            acks.Values.Where(ack => !collecting.Contains(ack.BucketId)),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.PullConcurrency },
+            (ack, _) => new ValueTask(DeliverAsync(ack)));
         var batches = new List<ChangeBatch>();
         var leftOver = new List<string>();
         long bytes = 0;
@@ -36,7 +48,7 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
             var room = (_options.PullMaxBytes - bytes) / _options.BatchMaxBytes;
             var wave = chosen.GetRange(next, (int)Math.Clamp(Math.Min(room, _options.PullConcurrency), 1, chosen.Count - next));
             next += wave.Count;
-            var collected = await Task.WhenAll(wave.Select(id => CollectAsync(id, request.MaxChangesPerBatch)));
+            var collected = await Task.WhenAll(wave.Select(id => CollectAsync(id, acks.GetValueOrDefault(id), request.MaxChangesPerBatch)));
             for (var i = 0; i < collected.Length; i++)
             {
                 if (collected[i] is not { } batch)
@@ -56,6 +68,11 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
             }
         }
 
+        // Buckets the byte budget left unvisited still get their acknowledgement.
+        await Parallel.ForEachAsync(
+            chosen.Skip(next).Where(acks.ContainsKey).Select(id => acks[id]),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.PullConcurrency },
+            (ack, _) => new ValueTask(DeliverAsync(ack)));
         _leftOver = [.. leftOver];
         var more = ids.Count > chosen.Count || next < chosen.Count || leftOver.Count > 0;
         return new PullResponse(batches, more);
@@ -80,11 +97,11 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
         }
     }
 
-    private async Task<ChangeBatch?> CollectAsync(string bucketId, int maxChanges)
+    private async Task<ChangeBatch?> CollectAsync(string bucketId, BackupAck? ack, int maxChanges)
     {
         try
         {
-            return await grains.GetGrain<IBucketReplicationGrain>(bucketId).CollectChangesAsync(maxChanges);
+            return await grains.GetGrain<IBucketReplicationGrain>(bucketId).AcknowledgeAndCollectAsync(ack, maxChanges);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
