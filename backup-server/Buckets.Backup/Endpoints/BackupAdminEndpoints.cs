@@ -24,6 +24,11 @@ public static class BackupAdminEndpoints
 
     private static async Task<IResult> DescribeAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken)
     {
+        if (!BucketIds.IsValid(bucketId))
+        {
+            return InvalidId();
+        }
+
         var info = await store.DescribeAsync(bucketId, cancellationToken);
         return info is null
             ? TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound)
@@ -35,7 +40,7 @@ public static class BackupAdminEndpoints
     {
         if (!BucketIds.IsValid(bucketId))
         {
-            return TypedResults.Problem(detail: "A bucket id is 1 to 64 characters of a-z, 0-9, '-' and '_'.", statusCode: StatusCodes.Status400BadRequest);
+            return InvalidId();
         }
 
         var repair = await store.RepairAsync(bucketId, cancellationToken);
@@ -43,4 +48,7 @@ public static class BackupAdminEndpoints
             ? TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(repair);
     }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult InvalidId() =>
+        TypedResults.Problem(detail: "A bucket id is 1 to 64 characters of a-z, 0-9, '-' and '_'.", statusCode: StatusCodes.Status400BadRequest);
 }

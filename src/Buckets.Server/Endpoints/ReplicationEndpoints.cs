@@ -8,6 +8,10 @@ namespace Buckets.Server.Endpoints;
 /// <summary><c>POST /internal/v1/backup/pull</c>: the backup server collects this silo's pending changes (internal token).</summary>
 public static class ReplicationEndpoints
 {
+    // The backup server's own bounds on what it asks for (Backup:Pull:MaxBatches and MaxChangesPerBatch).
+    private const int MaxBatches = 100_000;
+    private const int MaxChangesPerBatch = 1_000_000;
+
     public static IEndpointRouteBuilder MapReplicationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/internal/v1/backup/pull", PullAsync).WithTags("Internal");
@@ -21,6 +25,21 @@ public static class ReplicationEndpoints
             return Problems.Unauthorized("Send the cluster's internal token.");
         }
 
+        if (Invalid(request) is { } problem)
+        {
+            return Problems.BadRequest("invalid-pull", problem);
+        }
+
         return TypedResults.Ok(await coordinator.PullAsync(request));
     }
+
+    /// <summary>What is wrong with a pull request, or null; the limits keep the coordinator's arithmetic in range.</summary>
+    private static string? Invalid(PullRequest request) => request switch
+    {
+        { Acks: null } => "'acks' must be a list (empty on the first pull).",
+        { Acks: var acks } when acks.Any(ack => ack is null || string.IsNullOrEmpty(ack.BucketId)) => "Every acknowledgement needs a 'bucketId'.",
+        { MaxBatches: < 1 or > MaxBatches } => $"'maxBatches' must be 1 to {MaxBatches}.",
+        { MaxChangesPerBatch: < 1 or > MaxChangesPerBatch } => $"'maxChangesPerBatch' must be 1 to {MaxChangesPerBatch}.",
+        _ => null,
+    };
 }
