@@ -14,6 +14,18 @@ internal static class Lines
 
     public static DeleteRecord Delete(string bucket, long seq, string key, DateTimeOffset at) => new(at, bucket, seq, key);
 
+    /// <summary>The byte offset where the 1-based <paramref name="line"/> of <paramref name="bytes"/> starts.</summary>
+    public static int IndexOfLine(byte[] bytes, int line)
+    {
+        var offset = 0;
+        for (var i = 1; i < line; i++)
+        {
+            offset = Array.IndexOf(bytes, (byte)'\n', offset) + 1;
+        }
+
+        return offset;
+    }
+
     /// <summary>Sets <c>key{seq}</c> to <c>value{seq}</c> for every change in the range, one second apart.</summary>
     public static byte[] Range(string bucket, long from, long to, DateTimeOffset start) =>
         Of([.. Enumerable.Range(0, checked((int)(to - from + 1)))

@@ -74,7 +74,7 @@ public sealed class RecoveryTests : IDisposable
         await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 5, TestStore.Start), Ct);
         var path = _t.OpenSegmentPath(Bucket);
         var bytes = await File.ReadAllBytesAsync(path, Ct);
-        var third = IndexOfLine(bytes, 3);
+        var third = Lines.IndexOfLine(bytes, 3);
         bytes[third + 10] ^= 0x01;
         await File.WriteAllBytesAsync(path, bytes, Ct);
         var store = restart ? _t.Reopen() : _t.Store;
@@ -152,16 +152,5 @@ public sealed class RecoveryTests : IDisposable
         Assert.DoesNotContain(Directory.EnumerateFiles(Path.Combine(_t.Directory, "wal"), "*", SearchOption.AllDirectories), f => new FileInfo(f).Length > 0);
         Assert.Equal(new AppendResult(AckStatus.Stored, 3), await store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 3, TestStore.Start), Ct));
         Assert.True(BackupVerifier.VerifyDirectory(_t.Directory).IsHealthy);
-    }
-
-    private static int IndexOfLine(byte[] bytes, int line)
-    {
-        var offset = 0;
-        for (var i = 1; i < line; i++)
-        {
-            offset = Array.IndexOf(bytes, (byte)'\n', offset) + 1;
-        }
-
-        return offset;
     }
 }

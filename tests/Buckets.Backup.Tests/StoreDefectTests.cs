@@ -90,11 +90,8 @@ public sealed class StoreDefectTests : IDisposable
         await File.WriteAllBytesAsync(path, bytes, Ct);
         var store = _t.Reopen();
 
-        await Assert.ThrowsAsync<BackupCorruptException>(() => store.OpenEpochAsync(Bucket, Ct));
-        await Assert.ThrowsAsync<BackupCorruptException>(() => store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 3, 4, TestStore.Start), Ct));
-
+        await AssertFailsClosedAsync(store, _t.Directory, epoch, Lines.Range(Bucket, 3, 4, TestStore.Start));
         Assert.Equal(bytes, await File.ReadAllBytesAsync(path, Ct));
-        Assert.False(BackupVerifier.VerifyDirectory(_t.Directory).IsHealthy);
     }
 
     [Fact]
@@ -106,11 +103,8 @@ public sealed class StoreDefectTests : IDisposable
         File.Delete(path);
         var store = _t.Reopen();
 
-        await Assert.ThrowsAsync<BackupCorruptException>(() => store.OpenEpochAsync(Bucket, Ct));
-        await Assert.ThrowsAsync<BackupCorruptException>(() => store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 1, TestStore.Start), Ct));
-
+        await AssertFailsClosedAsync(store, _t.Directory, epoch, Lines.Range(Bucket, 1, 1, TestStore.Start));
         Assert.False(File.Exists(path));
-        Assert.False(BackupVerifier.VerifyDirectory(_t.Directory).IsHealthy);
     }
 
     [Fact]
@@ -130,11 +124,8 @@ public sealed class StoreDefectTests : IDisposable
         await File.WriteAllBytesAsync(sealedPath, [], Ct);
         var store = t.Reopen();
 
-        await Assert.ThrowsAsync<BackupCorruptException>(() => store.OpenEpochAsync(Bucket, Ct));
-        await Assert.ThrowsAsync<BackupCorruptException>(() => store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 3, 3, TestStore.Start), Ct));
-
+        await AssertFailsClosedAsync(store, t.Directory, epoch, Lines.Range(Bucket, 3, 3, TestStore.Start));
         Assert.Equal(manifest, await File.ReadAllTextAsync(manifestPath, Ct));
-        Assert.False(BackupVerifier.VerifyDirectory(t.Directory).IsHealthy);
     }
 
     [Fact]
@@ -144,7 +135,7 @@ public sealed class StoreDefectTests : IDisposable
         await _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 1, 5, TestStore.Start), Ct);
         var path = _t.OpenSegmentPath(Bucket);
         var bytes = await File.ReadAllBytesAsync(path, Ct);
-        var fourth = IndexOfLine(bytes, 4);
+        var fourth = Lines.IndexOfLine(bytes, 4);
         bytes[fourth + 12] ^= 0x01;
         await File.WriteAllBytesAsync(path, bytes, Ct);
         var store = _t.Reopen();
@@ -243,6 +234,14 @@ public sealed class StoreDefectTests : IDisposable
         Assert.Equal(20, (await store.ReadStateAsync(Bucket, null, null, Ct))!.EntryCount);
     }
 
+    /// <summary>The bucket answers neither an epoch nor an append, and <c>buckets verify</c> reports the damage.</summary>
+    private static async Task AssertFailsClosedAsync(FileBackupStore store, string directory, long epoch, byte[] resend)
+    {
+        await Assert.ThrowsAsync<BackupCorruptException>(() => store.OpenEpochAsync(Bucket, Ct));
+        await Assert.ThrowsAsync<BackupCorruptException>(() => store.AppendChangesAsync(Bucket, epoch, resend, Ct));
+        Assert.False(BackupVerifier.VerifyDirectory(directory).IsHealthy);
+    }
+
     private static byte[] SnapshotAt(long seq, params (string Key, string Value)[] entries)
     {
         using var stream = new MemoryStream();
@@ -255,16 +254,5 @@ public sealed class StoreDefectTests : IDisposable
             null,
             entries.Select(e => (e.Key, Encoding.UTF8.GetBytes(e.Value), (DateTimeOffset?)null, seq)));
         return stream.ToArray();
-    }
-
-    private static int IndexOfLine(byte[] bytes, int line)
-    {
-        var offset = 0;
-        for (var i = 1; i < line; i++)
-        {
-            offset = Array.IndexOf(bytes, (byte)'\n', offset) + 1;
-        }
-
-        return offset;
     }
 }

@@ -24,9 +24,9 @@ public static class BackupAdminEndpoints
 
     private static async Task<IResult> DescribeAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken)
     {
-        if (!BucketIds.IsValid(bucketId))
+        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
         {
-            return InvalidId();
+            return invalid;
         }
 
         var info = await store.DescribeAsync(bucketId, cancellationToken);
@@ -38,9 +38,9 @@ public static class BackupAdminEndpoints
     /// <summary>An operator accepts the loss in a bucket that fails closed (see <see cref="IBackupStore.RepairAsync"/>).</summary>
     private static async Task<IResult> RepairAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken)
     {
-        if (!BucketIds.IsValid(bucketId))
+        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
         {
-            return InvalidId();
+            return invalid;
         }
 
         var repair = await store.RepairAsync(bucketId, cancellationToken);
@@ -49,6 +49,4 @@ public static class BackupAdminEndpoints
             : TypedResults.Ok(repair);
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult InvalidId() =>
-        TypedResults.Problem(detail: "A bucket id is 1 to 64 characters of a-z, 0-9, '-' and '_'.", statusCode: StatusCodes.Status400BadRequest);
 }

@@ -62,15 +62,7 @@ public static class BackupVerifier
             }
 
             collector.FileCount++;
-            foreach (var error in reader.Errors)
-            {
-                collector.Problem(name, error.Line, error.Message);
-            }
-
-            if (reader.TornTail is { } torn)
-            {
-                collector.Warning(name, torn.Line, "torn last line (a group commit a crash cut short; never acknowledged): " + torn.Message);
-            }
+            ReportDamage(name, reader.Errors, reader.TornTail, "a group commit a crash cut short; never acknowledged", collector);
         }
 
         foreach (var kept in Directory.EnumerateDirectories(directory, "kept-*").Order(StringComparer.Ordinal))
@@ -103,19 +95,24 @@ public static class BackupVerifier
         var read = EnglangReader.ReadFile(path);
         collector.FileCount++;
         collector.RecordCount += read.Items.Count;
-        foreach (var error in read.Errors)
-        {
-            collector.Problem(name, error.Line, error.Message);
-        }
-
+        ReportDamage(name, read.Errors, read.TornTail, "cut at the next erasure", collector);
         foreach (var item in read.Items.Where(item => item.Record is not EraseRecord))
         {
             collector.Problem(name, item.LineNumber, $"the erasure audit log holds a {item.Record.GetType().Name}, not an erase record");
         }
+    }
 
-        if (read.TornTail is { } torn)
+    /// <summary>Damaged complete lines are problems; a torn last line is a warning (<paramref name="tornNote"/> says what becomes of it).</summary>
+    private static void ReportDamage(string name, IReadOnlyList<EnglangError> errors, EnglangTornTail? torn, string tornNote, VerificationCollector collector)
+    {
+        foreach (var error in errors)
         {
-            collector.Warning(name, torn.Line, "torn last line (cut at the next erasure): " + torn.Message);
+            collector.Problem(name, error.Line, error.Message);
+        }
+
+        if (torn is not null)
+        {
+            collector.Warning(name, torn.Line, $"torn last line ({tornNote}): {torn.Message}");
         }
     }
 }

@@ -185,8 +185,9 @@ internal sealed partial class WriteAheadLog : IDisposable
     private void Rotate()
     {
         var old = _current;
-        if (old.Length == 0 && old.IsIdle)
+        if (old.Length == 0)
         {
+            // Nothing was ever appended to it: there is nothing to checkpoint.
             return;
         }
 
@@ -278,7 +279,6 @@ internal sealed partial class WriteAheadLog : IDisposable
         /// <summary>Completes once the generation is closed and every appender released its ticket.</summary>
         public Task Drained => _drained.Task;
 
-        public bool IsIdle => Volatile.Read(ref _inFlight) == 0 && _dirty.IsEmpty;
 
         public static Generation Create(string directory, long number, DateTimeOffset now)
         {

@@ -33,10 +33,7 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
         }
 
         var collecting = new HashSet<string>(chosen, StringComparer.Ordinal);
-        await Parallel.ForEachAsync(
-            acks.Values.Where(ack => !collecting.Contains(ack.BucketId)),
-            new ParallelOptions { MaxDegreeOfParallelism = _options.PullConcurrency },
-            (ack, _) => new ValueTask(DeliverAsync(ack)));
+        await DeliverAllAsync(acks.Values.Where(ack => !collecting.Contains(ack.BucketId)));
         var batches = new List<ChangeBatch>();
         var leftOver = new List<string>();
         long bytes = 0;
@@ -69,10 +66,7 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
         }
 
         // Buckets the byte budget left unvisited still get their acknowledgement.
-        await Parallel.ForEachAsync(
-            chosen.Skip(next).Where(acks.ContainsKey).Select(id => acks[id]),
-            new ParallelOptions { MaxDegreeOfParallelism = _options.PullConcurrency },
-            (ack, _) => new ValueTask(DeliverAsync(ack)));
+        await DeliverAllAsync(chosen.Skip(next).Where(acks.ContainsKey).Select(id => acks[id]));
         _leftOver = [.. leftOver];
         var more = ids.Count > chosen.Count || next < chosen.Count || leftOver.Count > 0;
         return new PullResponse(batches, more);
@@ -83,6 +77,9 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
         var first = _leftOver.Where(dirty.Contains);
         return [.. first.Concat(dirty.Take(max + _leftOver.Length)).Distinct(StringComparer.Ordinal).Take(max)];
     }
+
+    private Task DeliverAllAsync(IEnumerable<BackupAck> acks) =>
+        Parallel.ForEachAsync(acks, new ParallelOptions { MaxDegreeOfParallelism = _options.PullConcurrency }, (ack, _) => new ValueTask(DeliverAsync(ack)));
 
     private async Task DeliverAsync(BackupAck ack)
     {

@@ -60,8 +60,8 @@ public static class AdminEndpoints
         {
             RestoreOutcome.Restored => TypedResults.Ok(new RestoreResponse(bucketId, atSeq, atTime, result.NewSeq)),
             RestoreOutcome.NoBackup => Problems.NotFound(result.Detail ?? $"No backup of bucket {bucketId}."),
-            RestoreOutcome.PointNotKept => Problems.Make(StatusCodes.Status410Gone, "backup-history-gone", "That point is no longer kept.", result.Detail ?? ""),
-            _ => Problems.Make(StatusCodes.Status422UnprocessableEntity, "backup-damaged", "The bucket's backup history is damaged.", result.Detail ?? ""),
+            RestoreOutcome.PointNotKept => Problems.BackupHistoryGone(result.Detail ?? ""),
+            _ => Problems.BackupDamaged(result.Detail ?? ""),
         };
     }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Buckets.Abstractions;
-using Buckets.Grains.Backup;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Buckets.Server.Http;
@@ -18,8 +17,6 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             BucketUnavailableException unavailable => Unavailable(context, unavailable),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => Problems.TooLarge("The request body is larger than the server accepts."),
             BadHttpRequestException bad => Problems.Make(bad.StatusCode, "bad-request", "The HTTP request is malformed.", bad.Message),
-            BackupReadException { Damaged: true } damaged => Problems.Make(StatusCodes.Status422UnprocessableEntity, "backup-damaged", "The bucket's backup history is damaged.", damaged.Message),
-            BackupReadException gone => Problems.Make(StatusCodes.Status410Gone, "backup-history-gone", "That point is no longer kept.", gone.Message),
             ArgumentException argument => Problems.BadRequest("invalid-argument", argument.Message),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
             TimeoutException => Problems.Make(StatusCodes.Status503ServiceUnavailable, "timeout", "The request timed out.", "The bucket did not answer in time; retry."),

@@ -22,6 +22,10 @@ public static class Problems
 
     public static ProblemHttpResult UnsupportedMediaType(string detail) => Make(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported content type.", detail);
 
+    public static ProblemHttpResult BackupHistoryGone(string detail) => Make(StatusCodes.Status410Gone, "backup-history-gone", "That point is no longer kept.", detail);
+
+    public static ProblemHttpResult BackupDamaged(string detail) => Make(StatusCodes.Status422UnprocessableEntity, "backup-damaged", "The bucket's backup history is damaged.", detail);
+
     public static ProblemHttpResult Unavailable(string detail) => Make(StatusCodes.Status503ServiceUnavailable, "unavailable", "The bucket is temporarily unavailable.", detail);
 
     public static ProblemHttpResult Make(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
