@@ -5,6 +5,7 @@ using Buckets.Backup.Security;
 using Buckets.Backup.Status;
 using Buckets.Backup.Storage;
 using Buckets.Backup.Uploads;
+using Buckets.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,8 +46,8 @@ public static class BackupHostingExtensions
     /// <summary>The token silos and the backup server exchange, derived from <c>Buckets:Security:ClusterSecret</c>.</summary>
     public static IServiceCollection AddInternalToken(this IServiceCollection services)
     {
-        services.AddOptions<BackupSecurityOptions>().BindConfiguration(BackupSecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(sp => new InternalToken(sp.GetRequiredService<IOptions<BackupSecurityOptions>>().Value.ClusterSecret));
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(sp => new InternalToken(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.ClusterSecret));
         return services;
     }
 

@@ -1,22 +1,14 @@
 using Buckets.Backup;
 using Buckets.Backup.Status;
+using Buckets.Hosting.Logging;
 using OpenTelemetry.Metrics;
 using Serilog;
-using Serilog.Formatting.Compact;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+SerilogSetup.UseBootstrapLogger();
 try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-    // Serilog behind Microsoft.Extensions.Logging's own factory, which caches loggers per category
-    // (Serilog's factory builds one per CreateLogger call: measured allocations on every request).
-    var serilog = new LoggerConfiguration().ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
-    Log.Logger = (builder.Configuration.GetValue<bool>("Buckets:Logging:Json")
-        ? serilog.WriteTo.Console(new CompactJsonFormatter())
-        : serilog.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")).CreateLogger();
-    builder.Logging.ClearProviders().AddSerilog(Log.Logger);
-    // Per-request hosting diagnostics create a log scope and an activity for every request.
-    builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+    builder.AddBucketsLogging();
     builder.Services.AddProblemDetails();
     builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(BackupMetrics.MeterName, "Microsoft.AspNetCore.Hosting").AddPrometheusExporter());
     builder.AddBackupServer();

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Buckets.Backup.Security;
+using Buckets.Hosting.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ internal static class TokenFilter
     public static RouteGroupBuilder RequireAdminToken(this RouteGroupBuilder group) =>
         group.AddEndpointFilter((context, next) =>
         {
-            var expected = context.HttpContext.RequestServices.GetRequiredService<IOptions<BackupSecurityOptions>>().Value.AdminToken;
+            var expected = context.HttpContext.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value.AdminToken;
             var header = context.HttpContext.Request.Headers.Authorization.ToString();
             var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
             return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected)) && presented.Length > 0

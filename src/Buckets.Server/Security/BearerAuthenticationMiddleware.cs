@@ -1,3 +1,4 @@
+using Buckets.Hosting.Security;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;

@@ -1,3 +1,4 @@
+using Buckets.Hosting.Security;
 using Buckets.Server.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,3 +1,4 @@
+using Buckets.Hosting.Security;
 using System.Text;
 using Buckets.Core.Security;
 using Buckets.Server.Hosting;

@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Buckets.Server.Security;
+namespace Buckets.Hosting.Security;
 
-/// <summary>Secrets of the cluster. Bound from <c>Buckets:Security</c>; never logged.</summary>
+/// <summary>
+/// Secrets of the cluster, one type for silos and backup servers, bound from <c>Buckets:Security</c>
+/// so one Kubernetes Secret serves both. Never logged.
+/// </summary>
 public sealed class SecurityOptions
 {
     public const string SectionName = "Buckets:Security";
