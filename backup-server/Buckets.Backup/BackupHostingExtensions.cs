@@ -43,17 +43,23 @@ public static class BackupHostingExtensions
         return builder;
     }
 
-    /// <summary>The token silos and the backup server exchange, derived from <c>Buckets:Security:ClusterSecret</c>.</summary>
+    /// <summary>
+    /// The token silos and the backup server exchange, <c>Buckets:Security:InternalToken</c>. Each
+    /// program registers the start-up check of the secrets it needs (<see cref="AddBackupServer"/> here).
+    /// </summary>
     public static IServiceCollection AddInternalToken(this IServiceCollection services)
     {
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(sp => new InternalToken(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.ClusterSecret));
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName);
+        services.TryAddSingleton(sp => new InternalToken(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.InternalToken));
         return services;
     }
 
     public static IHostApplicationBuilder AddBackupServer(this IHostApplicationBuilder builder)
     {
         builder.AddBackupCore();
+        // A backup server holds the admin and internal tokens only: no signing secret, no database.
+        builder.Services.AddOptions<SecurityOptions>().ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>());
         builder.Services.AddSingleton<SiloRegistry>();
         builder.Services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>();

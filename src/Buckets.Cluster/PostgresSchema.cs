@@ -4,14 +4,14 @@ using Npgsql;
 namespace Buckets.Cluster;
 
 /// <summary>
-/// Creates and checks the Cluster profile's own PostgreSQL schema: the membership and grain-state
-/// tables and the <c>OrleansQuery</c> rows the Orleans ADO.NET providers read their SQL from
+/// Creates and checks the Cluster profile's own PostgreSQL schema: the membership, grain-state and
+/// API-key revocation tables and the <c>OrleansQuery</c> rows the Orleans ADO.NET providers read their SQL from
 /// (the packages ship none). The SQL lives in the embedded <c>Sql/*.sql</c> files.
 /// </summary>
 public static class PostgresSchema
 {
     /// <summary>The schema version this build writes to <c>buckets_schema_version</c> and expects.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     // Any fixed 64-bit value works; this one spells "Buckets" so it is recognisable in pg_locks.
     private const long AdvisoryLockKey = 0x004275636B657473;
@@ -26,6 +26,7 @@ public static class PostgresSchema
         "buckets_membership_version",
         "buckets_membership",
         "buckets_grain_state",
+        "buckets_api_key_revocations",
     ];
 
     /// <summary>Every <c>OrleansQuery</c> key the clustering and persistence providers look up.</summary>

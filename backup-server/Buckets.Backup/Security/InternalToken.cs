@@ -1,21 +1,21 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace Buckets.Backup.Security;
 
 /// <summary>
-/// The bearer token silos and the backup server show each other: an HMAC of a fixed label under
-/// the cluster secret, so the secret itself never crosses the network.
+/// The bearer token silos and the backup server show each other on <c>/internal</c>:
+/// <c>Buckets:Security:InternalToken</c>, a secret of its own so a backup server needs no other.
 /// </summary>
 public sealed class InternalToken
 {
-    private static readonly byte[] Label = "buckets/internal/v1"u8.ToArray();
     private readonly byte[] _bytes;
 
-    public InternalToken(string clusterSecret)
+    /// <exception cref="ArgumentException">The token is empty: an empty token would match an empty header.</exception>
+    public InternalToken(string token)
     {
-        Value = Base64Url.EncodeToString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(clusterSecret), Label));
+        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        Value = token.Trim();
         _bytes = Encoding.ASCII.GetBytes(Value);
     }
 

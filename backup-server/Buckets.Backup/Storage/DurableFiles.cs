@@ -9,7 +9,7 @@ namespace Buckets.Backup.Storage;
 /// File operations that are on disk when they return: data flushed with fsync, and every create,
 /// rename or delete followed by an fsync of the directory holding it.
 /// </summary>
-internal static class DurableFiles
+public static class DurableFiles
 {
     private const int ErrorInvalidArgument = 22;
 

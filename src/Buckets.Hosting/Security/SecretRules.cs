@@ -67,6 +67,11 @@ public static class SecretRules
         return true;
     }
 
+    /// <summary>The bytes of a secret already checked at start-up.</summary>
+    /// <exception cref="ArgumentException">The text is not a strong secret.</exception>
+    public static byte[] Decode(string text) =>
+        TryDecode(text, out var bytes, out var problem) ? bytes : throw new ArgumentException($"The secret {problem}.", nameof(text));
+
     private static bool IsHex(string text) => text.Length % 2 == 0 && text.All(char.IsAsciiHexDigit);
 
     private static bool TryDecodeBase64(string text, out byte[] bytes)

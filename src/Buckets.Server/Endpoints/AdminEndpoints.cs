@@ -4,6 +4,7 @@ using Buckets.Abstractions.Http;
 using Buckets.Core.Security;
 using Buckets.Server.Http;
 using Buckets.Server.Security;
+using Microsoft.Extensions.Options;
 
 namespace Buckets.Server.Endpoints;
 
@@ -16,6 +17,7 @@ public static class AdminEndpoints
     {
         var group = app.MapGroup("/admin").WithMetadata(new RequireAdminTokenAttribute()).WithTags("Admin");
         group.MapPost("/keys", MintKeyAsync);
+        group.MapPost("/keys/{id}/revoke", RevokeKeysAsync);
         group.MapPost("/buckets/{bucketId}/restore", RestoreAsync);
         return app;
     }
@@ -65,7 +67,7 @@ public static class AdminEndpoints
         };
     }
 
-    private static async Task<IResult> MintKeyAsync(ApiKeyAuthority authority, HttpContext http)
+    private static async Task<IResult> MintKeyAsync(ApiKeyAuthority authority, IRevocationStore revocations, HttpContext http)
     {
         var (request, problem) = await JsonBody.ReadAsync<MintKeyRequest>(http, MaxBodyBytes, "key request", allowEmpty: true);
         if (problem is not null)
@@ -79,6 +81,29 @@ public static class AdminEndpoints
             return Problems.BadRequest("invalid-id", "A key id is 1 to 64 characters of a-z, 0-9, '-' and '_'.");
         }
 
-        return TypedResults.Created($"/v1/bucket", new MintKeyResponse(id, authority.Mint(id)));
+        // Read from the store, not this silo's copy: a key minted from a copy one refresh behind a
+        // revocation would be born revoked.
+        var serial = await revocations.FirstValidSerialAsync(id, http.RequestAborted);
+        return TypedResults.Created($"/v1/bucket", new MintKeyResponse(id, authority.Mint(id, serial), authority.CurrentKeyId, serial));
+    }
+
+    /// <summary>Revokes every key of the bucket issued so far; the next mint for it issues a key that works.</summary>
+    private static async Task<IResult> RevokeKeysAsync(
+        string id,
+        IRevocationStore store,
+        RevocationList revocations,
+        IOptions<ApiKeyOptions> options,
+        ILogger<ApiKeyValidator> logger,
+        CancellationToken cancellationToken)
+    {
+        if (!ApiKeyAuthority.IsValidId(id))
+        {
+            return Problems.BadRequest("invalid-id", "A key id is 1 to 64 characters of a-z, 0-9, '-' and '_'.");
+        }
+
+        var revocation = await store.RevokeAsync(id, cancellationToken);
+        revocations.Apply(revocation);
+        SecurityLog.KeysRevoked(logger, id, revocation.FirstValidSerial);
+        return TypedResults.Ok(new RevokeKeyResponse(id, revocation.FirstValidSerial, revocation.RevokedAt, options.Value.RevocationRefreshInterval.TotalSeconds));
     }
 }
