@@ -126,9 +126,9 @@ public sealed class AdminKeysTests(BucketsApiFactory factory)
     }
 
     [Theory]
-    [InlineData("wrong-admin-token-0123456789abcdef")]
-    [InlineData("test-admin-token-0123456789abcde")]
-    [InlineData("test-admin-token-0123456789abcdefX")]
+    [InlineData("69587ff14f3f0feccc955d769a3264ac80ea771621fe1501d5c786baa5f6c8b6")]
+    [InlineData("f6a221206f751aea050a99c71d459096aea24443f55e55f3a6f7985bf8d8a61")]
+    [InlineData("f6a221206f751aea050a99c71d459096aea24443f55e55f3a6f7985bf8d8a618X")]
     [InlineData("x")]
     public async Task Mint_with_a_wrong_admin_token_is_401(string token)
     {

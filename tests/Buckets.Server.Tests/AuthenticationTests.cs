@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using Buckets.Core.Security;
 using Buckets.Server.Tests.Infrastructure;
@@ -109,8 +110,8 @@ public sealed class AuthenticationTests(BucketsApiFactory factory)
     public async Task Key_minted_under_another_cluster_secret_is_401()
     {
         var minted = await factory.MintKeyAsync();
-        var otherCluster = new ApiKeyAuthority(Encoding.UTF8.GetBytes("another-cluster-secret-0123456789"));
-        var foreignKey = otherCluster.Mint(minted.Id);
+        var otherCluster = new ApiKeyAuthority([new SigningKey(minted.SigningKeyId, RandomNumberGenerator.GetBytes(32))], minted.SigningKeyId);
+        var foreignKey = otherCluster.Mint(minted.Id, minted.Serial);
         Assert.NotEqual(minted.ApiKey, foreignKey);
 
         using var foreign = factory.ClientFor(foreignKey);
@@ -122,9 +123,9 @@ public sealed class AuthenticationTests(BucketsApiFactory factory)
     [Fact]
     public async Task Key_minted_with_the_cluster_secret_offline_is_accepted()
     {
-        var offline = new ApiKeyAuthority(Encoding.UTF8.GetBytes(BucketsApiFactory.ClusterSecret));
+        var offline = new ApiKeyAuthority([new SigningKey(ApiKeyAuthority.LegacyKeyId, Convert.FromHexString(BucketsApiFactory.ClusterSecret))], ApiKeyAuthority.LegacyKeyId);
         var id = ApiKeyAuthority.NewId();
-        using var client = factory.ClientFor(offline.Mint(id));
+        using var client = factory.ClientFor(offline.Mint(id, serial: 0));
 
         using var response = await client.GetAsync(KeysApi.Relative("/v1/bucket"), Ct);
 

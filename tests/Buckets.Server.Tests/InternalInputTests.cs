@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Buckets.Backup.Security;
 using Buckets.Server.Tests.Infrastructure;
 
 namespace Buckets.Server.Tests;
@@ -21,7 +20,7 @@ public sealed class InternalInputTests(BucketsApiFactory factory)
     [InlineData("""{"acks":[null],"maxBatches":10,"maxChangesPerBatch":10}""", "'bucketId'")]
     public async Task AMalformedPullIsA400NamingTheField(string body, string field)
     {
-        using var client = factory.ClientFor(new InternalToken(BucketsApiFactory.ClusterSecret).Value);
+        using var client = factory.ClientFor(BucketsApiFactory.InternalToken);
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
 
         using var response = await client.PostAsync(Pull, content, Ct);
@@ -33,7 +32,7 @@ public sealed class InternalInputTests(BucketsApiFactory factory)
     [Fact]
     public async Task AValidPullStillAnswers()
     {
-        using var client = factory.ClientFor(new InternalToken(BucketsApiFactory.ClusterSecret).Value);
+        using var client = factory.ClientFor(BucketsApiFactory.InternalToken);
         using var content = new StringContent("""{"acks":[],"maxBatches":10,"maxChangesPerBatch":10}""", Encoding.UTF8, "application/json");
 
         using var response = await client.PostAsync(Pull, content, Ct);

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using Buckets.Core.Security;
+using Buckets.Hosting.Security;
 
 namespace Buckets.Benchmarks.Tools;
 
@@ -26,7 +26,8 @@ public static class IdleBucketsTool
             return 2;
         }
 
-        var authority = new ApiKeyAuthority(Encoding.UTF8.GetBytes(args.Text("cluster-secret")));
+        // The cluster secret signs as key id 0; these buckets were never revoked, so serial 0.
+        var authority = new ApiKeyAuthority([new SigningKey(ApiKeyAuthority.LegacyKeyId, SecretRules.Decode(args.Text("cluster-secret")))], ApiKeyAuthority.LegacyKeyId);
         var count = args.Number("count", 100_000);
         var valueBytes = args.Number("value-bytes", 32);
         var parallel = args.Number("parallel", 32);
@@ -46,7 +47,7 @@ public static class IdleBucketsTool
                     Content = new ByteArrayContent(Dataset.ValueBytes(b, valueBytes)),
                 };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", authority.Mint(id));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", authority.Mint(id, serial: 0));
                 using var response = await http.SendAsync(request, token);
                 Interlocked.Increment(ref response.IsSuccessStatusCode ? ref activated : ref failed);
             });

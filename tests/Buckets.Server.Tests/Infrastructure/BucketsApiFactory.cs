@@ -15,8 +15,9 @@ namespace Buckets.Server.Tests.Infrastructure;
 /// </summary>
 public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public const string AdminToken = "test-admin-token-0123456789abcdef";
-    public const string ClusterSecret = "test-cluster-secret-0123456789abcdef";
+    public const string AdminToken = "f6a221206f751aea050a99c71d459096aea24443f55e55f3a6f7985bf8d8a618";
+    public const string ClusterSecret = "d94ed6ac277e736726711cb5ad4aa1f3b1102ab7d6a55d705c2ca3b072280100";
+    public const string InternalToken = "aa136067a6468982af46b64eb3c2ef84b556598c688cbdfe017fc4f4d8b5d906";
     public const int MaxValueBytes = 1024;
     public const int MaxEntriesPerBucket = 5;
     public const int MaxListLimit = 50;
@@ -79,6 +80,7 @@ public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLi
         {
             ["Buckets:Security:AdminToken"] = AdminToken,
             ["Buckets:Security:ClusterSecret"] = ClusterSecret,
+            ["Buckets:Security:InternalToken"] = InternalToken,
             ["Buckets:Hosting:SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture),
             ["Buckets:Hosting:GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture),
             ["Buckets:Hosting:DataDirectory"] = _dataDirectory,
