@@ -42,13 +42,12 @@ public sealed partial class DevelopmentProfileTests
     public async Task EntryWithOneSecondTtlIsGoneTwoSecondsLater()
     {
         var workDir = ServerHarness.NewWorkingDirectory();
-        const string adminToken = "e2e-admin-token-0123456789";
         await using var server = await ServerHarness.StartServerAsync(workDir, new Dictionary<string, string>
         {
-            ["Buckets:Security:AdminToken"] = adminToken,
-            ["Buckets:Security:ClusterSecret"] = "e2e-cluster-secret-0123456789",
+            ["Buckets:Security:AdminToken"] = Deployment.AdminToken,
+            ["Buckets:Security:ClusterSecret"] = Deployment.ClusterSecret,
         });
-        var key = await ServerHarness.MintKeyAsync(server, adminToken);
+        var key = await ServerHarness.MintKeyAsync(server, Deployment.AdminToken);
         using var client = server.CreateClient(key.ApiKey);
 
         using var put = await client.PutAsync("/v1/keys/flash?ttl=1", new StringContent("brief", Encoding.UTF8, "text/plain"));
@@ -72,6 +71,20 @@ public sealed partial class DevelopmentProfileTests
         }));
 
         Assert.Contains("MaxValueBytes", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WeakClusterSecretStopsStartUpNamingTheSetting()
+    {
+        var workDir = ServerHarness.NewWorkingDirectory();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerHarness.StartServerAsync(workDir, new Dictionary<string, string>
+        {
+            ["Buckets:Security:ClusterSecret"] = "e2e-cluster-secret-0123456789",
+        }));
+
+        Assert.Contains("Buckets:Security:ClusterSecret", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("e2e-cluster-secret-0123456789", failure.Message, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"Admin token: ([0-9a-f]{64})")]

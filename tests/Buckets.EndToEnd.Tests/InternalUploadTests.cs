@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using Buckets.Abstractions.Backup;
 using Buckets.Backup.Endpoints;
-using Buckets.Backup.Security;
 using Buckets.Backup.Uploads;
 using Buckets.EndToEnd.Tests.Infrastructure;
 
@@ -188,7 +187,7 @@ public sealed class InternalUploadTests(InternalUploadTests.BackupServerFixture 
         public async ValueTask InitializeAsync()
         {
             Deployment = await Deployment.StartAsync(remoteBackup: true);
-            Internal = Deployment.BackupServer!.CreateClient(new InternalToken(Deployment.ClusterSecret).Value);
+            Internal = Deployment.BackupServer!.CreateClient(Deployment.InternalToken);
         }
 
         public async ValueTask DisposeAsync()

@@ -10,6 +10,8 @@ internal static class CommonOptions
     {
         Description = "Base URL of a Buckets silo, e.g. http://127.0.0.1:5080",
         DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
+        // System.CommandLine has no built-in Uri conversion: without this any --server fails to parse.
+        CustomParser = result => Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var uri) ? uri : FailUri(result),
     };
 
     public static Option<string> AdminToken() => new("--admin-token")
@@ -27,6 +29,12 @@ internal static class CommonOptions
             ? at
             : Fail(result),
     };
+
+    private static Uri FailUri(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        result.AddError($"'{result.Tokens[0].Value}' is not an absolute URL such as http://127.0.0.1:5080.");
+        return new Uri("http://127.0.0.1:5080");
+    }
 
     private static DateTimeOffset? Fail(System.CommandLine.Parsing.ArgumentResult result)
     {

@@ -26,6 +26,8 @@ public sealed class ClusterDeployment : IAsyncDisposable
             ["Buckets:Cluster:PostgresConnectionString"] = postgres,
             ["Buckets:Security:AdminToken"] = Deployment.AdminToken,
             ["Buckets:Security:ClusterSecret"] = Deployment.ClusterSecret,
+            ["Buckets:Security:InternalToken"] = Deployment.InternalToken,
+            ["Buckets:Keys:RevocationRefreshInterval"] = RevocationRefreshInterval.ToString("c", CultureInfo.InvariantCulture),
             ["Buckets:Backup:Mode"] = "Remote",
             ["Buckets:Backup:ServerUrl"] = $"http://127.0.0.1:{_backupPort}",
             ["Buckets:Backup:RequestTimeout"] = "00:00:03",
@@ -36,10 +38,11 @@ public sealed class ClusterDeployment : IAsyncDisposable
             ["Buckets:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
+        // The backup server holds only the two tokens: no signing secret, no database.
         _backupSettings = new Dictionary<string, string>
         {
             ["Buckets:Security:AdminToken"] = Deployment.AdminToken,
-            ["Buckets:Security:ClusterSecret"] = Deployment.ClusterSecret,
+            ["Buckets:Security:InternalToken"] = Deployment.InternalToken,
             ["Backup:Store:DataDirectory"] = BackupDirectory,
             ["Backup:Pull:Interval"] = "00:00:00.200",
             ["Backup:Pull:SiloExpiry"] = "00:00:05",
@@ -48,6 +51,9 @@ public sealed class ClusterDeployment : IAsyncDisposable
     }
 
     public string Root { get; }
+
+    /// <summary>The silos' <c>Buckets:Keys:RevocationRefreshInterval</c>, shortened so revocation tests stay quick.</summary>
+    public static readonly TimeSpan RevocationRefreshInterval = TimeSpan.FromMilliseconds(500);
 
     public string BackupDirectory => Path.Combine(Root, "backup-data");
 

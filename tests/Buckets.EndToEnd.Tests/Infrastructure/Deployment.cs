@@ -12,8 +12,10 @@ namespace Buckets.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class Deployment : IAsyncDisposable
 {
-    public const string AdminToken = "e2e-admin-token-0123456789";
-    public const string ClusterSecret = "e2e-cluster-secret-0123456789";
+    // Fixed test values of 32 random bytes each (hex), as the start-up checks require.
+    public const string AdminToken = "dfc291c2e36c30cd67124fd44a4e9e984f3f5fe62d5497444c27ff742832167a";
+    public const string ClusterSecret = "ef3ae5a4a3f0bc3cf9b9504e501f458c8ef56f6cf2b35b13cca34ddaee765188";
+    public const string InternalToken = "69587ff14f3f0feccc955d769a3264ac80ea771621fe1501d5c786baa5f6c8b6";
 
     private readonly Dictionary<string, string> _siloSettings;
     private readonly IReadOnlyDictionary<string, string> _extraBackupSettings;
@@ -28,6 +30,7 @@ public sealed class Deployment : IAsyncDisposable
         {
             ["Buckets:Security:AdminToken"] = AdminToken,
             ["Buckets:Security:ClusterSecret"] = ClusterSecret,
+            ["Buckets:Security:InternalToken"] = InternalToken,
             ["Buckets:Backup:RequestTimeout"] = "00:00:03",
         };
         if (remoteBackup)
@@ -78,10 +81,11 @@ public sealed class Deployment : IAsyncDisposable
 
     public async Task StartBackupServerAsync()
     {
+        // The backup server holds only the two tokens: no signing secret, no database.
         var settings = new Dictionary<string, string>
         {
             ["Buckets:Security:AdminToken"] = AdminToken,
-            ["Buckets:Security:ClusterSecret"] = ClusterSecret,
+            ["Buckets:Security:InternalToken"] = InternalToken,
             ["Backup:Store:DataDirectory"] = Path.Combine(Root, "backup-data"),
             ["Backup:Pull:Interval"] = "00:00:00.200",
         };
