@@ -47,9 +47,18 @@ public sealed class BackupStatefulSetTests
     }
 
     [Fact]
-    public void Shares_the_cluster_secrets()
+    public void Gets_only_the_admin_and_internal_tokens_from_the_cluster_secret()
     {
-        Assert.Contains(Server.EnvFrom ?? [], source => source.SecretRef?.Name == "buckets-secrets");
+        Assert.DoesNotContain(Server.EnvFrom ?? [], source => source.SecretRef is not null);
+        var fromSecrets = Server.Env.Where(e => e.ValueFrom?.SecretKeyRef is not null).ToList();
+        Assert.Equal(
+            ["Buckets__Security__AdminToken", "Buckets__Security__InternalToken"],
+            fromSecrets.Select(e => e.ValueFrom.SecretKeyRef.Key).Order(StringComparer.Ordinal));
+        Assert.All(fromSecrets, e =>
+        {
+            Assert.Equal("buckets-secrets", e.ValueFrom.SecretKeyRef.Name);
+            Assert.Equal(e.Name, e.ValueFrom.SecretKeyRef.Key);
+        });
     }
 
     [Fact]
