@@ -6,8 +6,9 @@ using Buckets.Core.Security;
 namespace Buckets.Cluster.Tests;
 
 /// <summary>
-/// Revocations in the Cluster profile's PostgreSQL: two silos' validators, each with its own store
-/// connection and refresh loop on one database, both refuse a key revoked through one of them
+/// Revocations in the Cluster profile's PostgreSQL: two silos, each with its own store connection,
+/// revocation list and refresh loop on one database and checking keys as the silo's ApiKeyValidator
+/// does (signature, then revocation), both refuse a key revoked through one of them
 /// within the refresh interval (plus one read), and both accept the key minted afterwards.
 /// </summary>
 public sealed class KeyRevocationTests(PostgresFixture postgres)
@@ -76,18 +77,18 @@ public sealed class KeyRevocationTests(PostgresFixture postgres)
         Assert.Empty((await store.ReadSinceAsync(all.LastChange, Ct)).Revocations);
     }
 
-    /// <summary>What one silo holds: its own store connection, revocation list and validator.</summary>
+    /// <summary>What one silo holds: its own store connections and revocation list.</summary>
     private sealed class Silo
     {
+        private readonly ApiKeyAuthority _authority;
         private readonly RevocationList _revocations;
-        private readonly ApiKeyValidator _validator;
         private readonly TimeSpan _interval;
 
         public Silo(ApiKeyAuthority authority, string connectionString, TimeSpan interval)
         {
+            _authority = authority;
             _interval = interval;
             _revocations = new RevocationList(new PostgresRevocationStore(connectionString), TimeProvider.System, interval * 20);
-            _validator = new ApiKeyValidator(authority, _revocations);
             Store = new PostgresRevocationStore(connectionString);
         }
 
@@ -97,6 +98,6 @@ public sealed class KeyRevocationTests(PostgresFixture postgres)
 
         public Task Start(CancellationToken stop) => _revocations.RunAsync(_interval, Failures.Add, stop);
 
-        public bool Accepts(string key) => _validator.TryValidate(key, out _);
+        public bool Accepts(string key) => _authority.TryValidate(key, out var claims) && _revocations.Allows(claims.BucketId, claims.Serial);
     }
 }

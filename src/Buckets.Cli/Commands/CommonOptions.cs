@@ -8,8 +8,8 @@ internal static class CommonOptions
 {
     public static Option<Uri> Server() => new("--server")
     {
-        Description = "Base URL of a Buckets silo, e.g. http://127.0.0.1:5080",
-        DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
+        Description = "Internal (admin) URL of a Buckets silo, Buckets:Http:InternalUrls, e.g. http://127.0.0.1:5082",
+        DefaultValueFactory = _ => new Uri("http://127.0.0.1:5082"),
         // System.CommandLine has no built-in Uri conversion: without this any --server fails to parse.
         CustomParser = result => Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var uri) ? uri : FailUri(result),
     };
@@ -32,8 +32,8 @@ internal static class CommonOptions
 
     private static Uri FailUri(System.CommandLine.Parsing.ArgumentResult result)
     {
-        result.AddError($"'{result.Tokens[0].Value}' is not an absolute URL such as http://127.0.0.1:5080.");
-        return new Uri("http://127.0.0.1:5080");
+        result.AddError($"'{result.Tokens[0].Value}' is not an absolute URL such as http://127.0.0.1:5082.");
+        return new Uri("http://127.0.0.1:5082");
     }
 
     private static DateTimeOffset? Fail(System.CommandLine.Parsing.ArgumentResult result)

@@ -1,3 +1,5 @@
+using Buckets.Hosting.Security;
+using Buckets.Hosting.Http;
 using System.Globalization;
 using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
@@ -15,7 +17,7 @@ public static class AdminEndpoints
 
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/admin").WithMetadata(new RequireAdminTokenAttribute()).WithTags("Admin");
+        var group = app.MapGroup("/admin").RequireAdminToken().WithTags("Admin");
         group.MapPost("/keys", MintKeyAsync);
         group.MapPost("/keys/{id}/revoke", RevokeKeysAsync);
         group.MapPost("/buckets/{bucketId}/restore", RestoreAsync);

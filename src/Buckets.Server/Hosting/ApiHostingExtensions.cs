@@ -1,9 +1,11 @@
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Storage;
 using Buckets.Core;
+using Buckets.Hosting;
 using Buckets.Server.Endpoints;
 using Buckets.Server.Http;
 using Buckets.Server.Security;
+using Buckets.Hosting.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +19,8 @@ public static class ApiHostingExtensions
 
     public static IHostApplicationBuilder AddBucketsApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        builder.AddBucketsHttp();
+        builder.Services.AddSingleton<IApiKeyValidator, ApiKeyValidator>();
         builder.Services.AddSingleton<BucketGrains>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
@@ -29,8 +32,8 @@ public static class ApiHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<BearerAuthenticationMiddleware>();
-        app.MapHealthEndpoints();
+        app.UseBucketsEndpointGuard();
+        app.MapBucketsHealthAndMetrics();
         app.MapAdminEndpoints();
         app.MapKeysEndpoints();
         app.MapBatchEndpoints();

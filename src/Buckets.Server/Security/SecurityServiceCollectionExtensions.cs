@@ -1,5 +1,5 @@
 using System.Text;
-using Buckets.Backup;
+using Buckets.Hosting;
 using Buckets.Cluster;
 using Buckets.Core.Security;
 using Buckets.Hosting.Security;
@@ -27,9 +27,8 @@ public static class SecurityServiceCollectionExtensions
         }
 
         var services = builder.Services;
-        services.AddInternalToken();
-        services.AddOptions<SecurityOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SecurityOptionsValidator>());
+        // The tokens are checked by AddBucketsHttp (both programs); only silos hold signing secrets.
+        builder.AddBucketsHttp();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SecurityOptions>, SigningKeysValidator>());
         services.AddOptions<ApiKeyOptions>().BindConfiguration(ApiKeyOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
@@ -51,7 +50,7 @@ public static class SecurityServiceCollectionExtensions
             sp.GetRequiredService<IRevocationStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value.RevocationMaxStaleness));
-        services.AddSingleton<ApiKeyValidator>();
+        // ApiKeyValidator (IApiKeyValidator) is registered with the API (AddBucketsApi).
         services.AddHostedService<RevocationRefresher>();
         return builder;
     }

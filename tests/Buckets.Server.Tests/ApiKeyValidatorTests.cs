@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using Buckets.Core.Security;
+using Buckets.Server.Security;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Buckets.Core.Tests;
+namespace Buckets.Server.Tests;
 
 /// <summary>Signature plus revocation: a revoked key is refused even after its signature was cached, and a stale list refuses every key.</summary>
 public sealed class ApiKeyValidatorTests
