@@ -24,7 +24,7 @@ public sealed class KeyRevocationTests
         Assert.Equal(HttpStatusCode.OK, await StatusOnEverySiloAsync(cluster, minted.ApiKey));
 
         var clock = Stopwatch.StartNew();
-        var revoke = await Cli.RunAsync("keys", "revoke", minted.Id, "--server", cluster.Silo(0).BaseAddress.ToString(), "--admin-token", Deployment.AdminToken);
+        var revoke = await Cli.RunAsync("keys", "revoke", minted.Id, "--server", cluster.Silo(0).InternalAddress.ToString(), "--admin-token", Deployment.AdminToken);
         Assert.True(revoke.ExitCode == 0, revoke.Output + revoke.Errors);
         using (var answer = JsonDocument.Parse(revoke.Output))
         {
@@ -34,7 +34,7 @@ public sealed class KeyRevocationTests
         await Poll.UntilAsync(() => StatusOnEverySiloAsync(cluster, minted.ApiKey), s => s == HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(20), "every silo to refuse the revoked key");
         Assert.True(clock.Elapsed <= Bound, $"every silo refused the revoked key only {clock.Elapsed} after the revoke (bound {Bound})\n{cluster.Output}");
 
-        var mint = await Cli.RunAsync("keys", "mint", "--id", minted.Id, "--server", cluster.Silo(1).BaseAddress.ToString(), "--admin-token", Deployment.AdminToken);
+        var mint = await Cli.RunAsync("keys", "mint", "--id", minted.Id, "--server", cluster.Silo(1).InternalAddress.ToString(), "--admin-token", Deployment.AdminToken);
         Assert.True(mint.ExitCode == 0, mint.Output + mint.Errors);
         using var reissued = JsonDocument.Parse(mint.Output);
         var apiKey = reissued.RootElement.GetProperty("apiKey").GetString()!;
