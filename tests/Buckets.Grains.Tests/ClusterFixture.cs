@@ -38,8 +38,10 @@ public class ClusterFixture : IAsyncLifetime
         {
             ["Backup:Store:DataDirectory"] = _backupDirectory,
             ["Backup:Pull:Interval"] = "00:00:00.100",
-            ["Buckets:Security:AdminToken"] = "grain-tests-admin-token",
-            ["Buckets:Security:ClusterSecret"] = "grain-tests-cluster-secret",
+            // The start-up checks want 32 random bytes per secret; fresh ones for every cluster.
+            ["Buckets:Security:AdminToken"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Buckets:Security:InternalToken"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Buckets:Security:ClusterSecret"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         };
         var builder = new InProcessTestClusterBuilder(Silos);
         builder.ConfigureSiloHost((_, host) =>

@@ -63,8 +63,11 @@ WORK=$(mktemp -d /tmp/buckets-load.XXXXXX)
 LOGS="$WORK/logs"
 BIN="$WORK/bin"
 TOOLS=${BUCKETS_LOAD_TOOLS:-$HOME/.cache/buckets-load/tools}
-ADMIN_TOKEN="load-admin-token-0123456789abcdef"
-CLUSTER_SECRET="load-cluster-secret-0123456789abcdef"
+# Fresh secrets per run: the servers refuse anything but 32 random bytes (hex or base64).
+random_secret() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+ADMIN_TOKEN=$(random_secret)
+CLUSTER_SECRET=$(random_secret)
+INTERNAL_TOKEN=$(random_secret)
 mkdir -p "$LOGS" "$BIN" "$RESULTS_DIR"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -239,6 +242,7 @@ start_buckets() { # name port mode(InProcess|None) -> sets BUCKETS_PID
       Serilog__MinimumLevel__Default=Warning \
       Buckets__Security__AdminToken="$ADMIN_TOKEN" \
       Buckets__Security__ClusterSecret="$CLUSTER_SECRET" \
+      Buckets__Security__InternalToken="$INTERNAL_TOKEN" \
       Buckets__Hosting__Profile=Development \
       Buckets__Hosting__DataDirectory="$WORK/$name/data" \
       Buckets__Hosting__SiloPort="$silo" \

@@ -45,8 +45,9 @@ public class BucketGrainRoundTripBenchmarks
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Buckets:Backup:Mode"] = "None",
-                ["Buckets:Security:AdminToken"] = "bench-admin-token-0123456789abcdef",
-                ["Buckets:Security:ClusterSecret"] = "bench-cluster-secret-0123456789abcdef",
+                ["Buckets:Security:AdminToken"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                ["Buckets:Security:InternalToken"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                ["Buckets:Security:ClusterSecret"] = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             });
             host.AddBucketsServices();
         });
