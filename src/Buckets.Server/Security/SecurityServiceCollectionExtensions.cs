@@ -1,7 +1,7 @@
 using System.Text;
-using Buckets.Hosting;
 using Buckets.Cluster;
 using Buckets.Core.Security;
+using Buckets.Hosting;
 using Buckets.Hosting.Security;
 using Buckets.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -52,6 +52,7 @@ public static class SecurityServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ApiKeyOptions>>().Value.RevocationMaxStaleness));
         // ApiKeyValidator (IApiKeyValidator) is registered with the API (AddBucketsApi).
         services.AddHostedService<RevocationRefresher>();
+        services.AddHealthChecks().AddCheck<RevocationListHealthCheck>("api-key-revocations", tags: [BucketsHostingExtensions.ReadyTag]);
         return builder;
     }
 
