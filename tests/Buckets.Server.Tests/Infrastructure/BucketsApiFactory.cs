@@ -26,13 +26,27 @@ public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLi
     public const int MaxKeyBytes = 512;
     public const long MaxTtlSeconds = 10L * 366 * 24 * 3600;
 
+    private readonly IReadOnlyDictionary<string, string> _extraSettings;
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "buckets-server-tests-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>
     /// Serves over real Kestrel on a free loopback port rather than the in-memory test server, so
     /// HTTP framing (chunked bodies, header validation, body size limits) is the production one.
     /// </summary>
-    public BucketsApiFactory() => UseKestrel(0);
+    public BucketsApiFactory()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    // xUnit fixtures may have only one public constructor.
+    private BucketsApiFactory(IReadOnlyDictionary<string, string> settings)
+    {
+        _extraSettings = settings;
+        UseKestrel(0);
+    }
+
+    /// <summary>A server with <paramref name="settings"/> on top of the defaults (its own silo: slow, use sparingly).</summary>
+    public static BucketsApiFactory With(IReadOnlyDictionary<string, string> settings) => new(settings);
 
     /// <summary>Starts the host (and so the silo) before the first test runs.</summary>
     public ValueTask InitializeAsync()
@@ -100,6 +114,11 @@ public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLi
             ["Buckets:Limits:MaxBatchBytes"] = MaxBatchBytes.ToString(CultureInfo.InvariantCulture),
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in _extraSettings)
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
