@@ -95,6 +95,20 @@ public sealed class ApiKeyValidatorTests
         Assert.Equal(3, _store.Reads);
     }
 
+    [Fact]
+    public async Task RefreshLoopStopsQuietlyWhenCancelledMidRead()
+    {
+        _store.Hanging = true;
+        using var stop = new CancellationTokenSource();
+        var loop = _revocations.RunAsync(TimeSpan.FromSeconds(5), _ => Assert.Fail("a cancelled read is not a failure"), stop.Token);
+        await WaitForAsync(() => _store.Reads >= 1, "the read to start");
+
+        await stop.CancelAsync();
+
+        await loop.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        Assert.True(loop.IsCompletedSuccessfully);
+    }
+
     private static async Task WaitForAsync(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
@@ -112,9 +126,22 @@ public sealed class ApiKeyValidatorTests
 
         public bool Failing { get; set; }
 
+        public bool Hanging { get; set; }
+
         public int Reads => Volatile.Read(ref _reads);
 
-        public Task<RevocationChanges> ReadSinceAsync(long afterChange, CancellationToken cancellationToken)
+        public async Task<RevocationChanges> ReadSinceAsync(long afterChange, CancellationToken cancellationToken)
+        {
+            if (Hanging)
+            {
+                Interlocked.Increment(ref _reads);
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return await ReadAsync(afterChange);
+        }
+
+        private Task<RevocationChanges> ReadAsync(long afterChange)
         {
             try
             {

@@ -81,7 +81,8 @@ public sealed class RevocationList
 
     /// <summary>
     /// Refreshes now and then every <paramref name="interval"/> until <paramref name="cancellationToken"/>
-    /// fires; a failed read goes to <paramref name="onFailure"/> and is retried at the next tick.
+    /// fires, then returns (a read in flight is abandoned); a failed read goes to
+    /// <paramref name="onFailure"/> and is retried at the next tick.
     /// </summary>
     public async Task RunAsync(TimeSpan interval, Action<Exception> onFailure, CancellationToken cancellationToken)
     {
@@ -92,6 +93,10 @@ public sealed class RevocationList
             try
             {
                 await RefreshAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
