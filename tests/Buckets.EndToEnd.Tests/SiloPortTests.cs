@@ -153,12 +153,12 @@ public sealed class SiloPortTests(SiloPortTests.TwoSilos fixture) : IClassFixtur
     [Fact]
     public async Task AClusterSiloWithoutCertificateSettingsRefusesToStartAndNamesThem()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Cluster.StartExtraSiloAsync("silo-no-tls", new Dictionary<string, string?>
+        var error = await StartExtraSiloExpectingRefusalAsync("silo-no-tls", new Dictionary<string, string?>
         {
             ["Buckets:Cluster:Tls:CertificatePath"] = null,
             ["Buckets:Cluster:Tls:PrivateKeyPath"] = null,
             ["Buckets:Cluster:Tls:CaCertificatePath"] = null,
-        }));
+        });
 
         Assert.Contains("Buckets:Cluster:Tls:CertificatePath is required", error.Message, StringComparison.Ordinal);
         Assert.Contains("Buckets:Cluster:Tls:PrivateKeyPath is required", error.Message, StringComparison.Ordinal);
@@ -168,13 +168,29 @@ public sealed class SiloPortTests(SiloPortTests.TwoSilos fixture) : IClassFixtur
     [Fact]
     public async Task AClusterSiloWhoseCertificateIsFromAnotherCaRefusesToStart()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Cluster.StartExtraSiloAsync("silo-wrong-ca", new Dictionary<string, string?>
+        var error = await StartExtraSiloExpectingRefusalAsync("silo-wrong-ca", new Dictionary<string, string?>
         {
             ["Buckets:Cluster:Tls:CertificatePath"] = TestCertificates.Shared.Rogue.CertificatePath,
             ["Buckets:Cluster:Tls:PrivateKeyPath"] = TestCertificates.Shared.Rogue.PrivateKeyPath,
-        }));
+        });
 
         Assert.Contains("Buckets:Cluster:Tls:CertificatePath: the certificate 'CN=buckets-silo' would be refused by its peers", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a silo that must refuse to start; one that starts anyway is stopped before the test fails.</summary>
+    private async Task<InvalidOperationException> StartExtraSiloExpectingRefusalAsync(string name, IReadOnlyDictionary<string, string?> overrides)
+    {
+        try
+        {
+            await using var started = await fixture.Cluster.StartExtraSiloAsync(name, overrides);
+        }
+        catch (InvalidOperationException refused)
+        {
+            return refused;
+        }
+
+        Assert.Fail($"{name} started and became ready although it should have refused to");
+        throw new InvalidOperationException("unreachable");
     }
 
     private byte[] ClusterIdBytes() => Encoding.UTF8.GetBytes(fixture.Cluster.ClusterId);

@@ -143,7 +143,8 @@ public sealed class ClusterCertificates(IOptions<ClusterTlsOptions> options, Tim
         {
             local = X509Certificate2.CreateFromPemFile(options.CertificatePath, options.PrivateKeyPath);
         }
-        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        // A key that is not the certificate's surfaces as an ArgumentException.
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             errors.Add($"{ClusterTlsOptions.SectionName}:{nameof(ClusterTlsOptions.CertificatePath)} and {nameof(ClusterTlsOptions.PrivateKeyPath)}: " +
                 $"cannot load '{options.CertificatePath}' with its private key '{options.PrivateKeyPath}': {ex.Message}");
