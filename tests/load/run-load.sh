@@ -232,8 +232,8 @@ publish() { # project output
 bench_tool() { dotnet "$BIN/bench/Buckets.Benchmarks.dll" tool "$@"; }
 
 start_buckets() { # name port mode(InProcess|None) -> sets BUCKETS_PID
-  local name=$1 port=$2 mode=$3 silo gateway
-  free_port silo; free_port gateway
+  local name=$1 port=$2 mode=$3 silo
+  free_port silo
   mkdir -p "$WORK/$name"
   (cd "$WORK/$name" && exec env ${BUCKETS_EXTRA_ENV:-} \
       Serilog__MinimumLevel__Default=Warning \
@@ -242,7 +242,6 @@ start_buckets() { # name port mode(InProcess|None) -> sets BUCKETS_PID
       Buckets__Hosting__Profile=Development \
       Buckets__Hosting__DataDirectory="$WORK/$name/data" \
       Buckets__Hosting__SiloPort="$silo" \
-      Buckets__Hosting__GatewayPort="$gateway" \
       Buckets__Backup__Mode="$mode" \
       DOTNET_gcServer="$SERVER_GC" \
       dotnet "$BIN/server/Buckets.Server.dll" --urls "http://127.0.0.1:$port") >"$LOGS/$name.log" 2>&1 &
