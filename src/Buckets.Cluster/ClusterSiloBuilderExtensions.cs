@@ -64,6 +64,7 @@ public static class ClusterSiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterTlsOptions>, ClusterTlsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ClusterCertificates>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<ClusterCertificates>());
         services.AddOptions<SiloConnectionOptions>().Configure<ClusterCertificates, IOptions<ClusterTlsOptions>>((connections, certificates, settings) =>
         {
             var tls = new TlsOptions

@@ -10,9 +10,11 @@ namespace Buckets.Cluster.Tls;
 /// The silo's certificate and the authorities its peers must chain to, read from the PEM files of
 /// <see cref="ClusterTlsOptions"/> on first use and read again when the files change (at most every
 /// <see cref="ClusterTlsOptions.ReloadInterval"/>). Thread-safe: handshakes on any thread see one
-/// consistent set.
+/// consistent set. As a silo lifecycle participant it loads (and logs) the certificate before the
+/// silo opens its port, so the first handshake does not pay for it.
 /// </summary>
 public sealed class ClusterCertificates(IOptions<ClusterTlsOptions> options, TimeProvider time, ILogger<ClusterCertificates> logger)
+    : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1", "Server Authentication");
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2", "Client Authentication");
@@ -23,6 +25,16 @@ public sealed class ClusterCertificates(IOptions<ClusterTlsOptions> options, Tim
 
     /// <summary>This silo's certificate with its private key; throws <see cref="InvalidOperationException"/> if the files never loaded.</summary>
     public X509Certificate2 LocalCertificate => Current().Local;
+
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        lifecycle.Subscribe(nameof(ClusterCertificates), ServiceLifecycleStage.RuntimeInitialize - 1, cancellationToken =>
+        {
+            Current();
+            return Task.CompletedTask;
+        });
+    }
 
     /// <summary>
     /// True when <paramref name="certificate"/> chains to a configured authority, is within its
@@ -58,7 +70,7 @@ public sealed class ClusterCertificates(IOptions<ClusterTlsOptions> options, Tim
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        Load(options, now, errors);
+        Load(options, now, errors)?.Dispose();
         return errors;
     }
 
@@ -212,5 +224,16 @@ public sealed class ClusterCertificates(IOptions<ClusterTlsOptions> options, Tim
     private static DateTime[] WriteTimes(ClusterTlsOptions options) =>
         Files(options).Select(f => File.GetLastWriteTimeUtc(f.Path)).ToArray();
 
-    private sealed record CertificateSet(X509Certificate2 Local, X509Certificate2Collection Authorities, X509Certificate2Collection Intermediates, DateTime[] WriteTimes);
+    private sealed record CertificateSet(X509Certificate2 Local, X509Certificate2Collection Authorities, X509Certificate2Collection Intermediates, DateTime[] WriteTimes) : IDisposable
+    {
+        // Only a set that was never handed to a handshake is disposed; a replaced one may still be in use.
+        public void Dispose()
+        {
+            Local.Dispose();
+            foreach (var certificate in Authorities.Concat(Intermediates))
+            {
+                certificate.Dispose();
+            }
+        }
+    }
 }
