@@ -76,6 +76,7 @@ public static class ClusterSiloBuilderExtensions
                 // "Require" would demand a fixed LocalCertificate up front; the selector always supplies one.
                 ClientCertificateMode = RemoteCertificateMode.AllowCertificate,
                 RemoteCertificateValidation = certificates.IsTrustedPeer,
+                // Both ends are Buckets silos on the same runtime, so nothing needs the older protocol.
                 SslProtocols = System.Security.Authentication.SslProtocols.Tls13,
                 HandshakeTimeout = settings.Value.HandshakeTimeout,
             };
