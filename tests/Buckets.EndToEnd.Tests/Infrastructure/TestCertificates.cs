@@ -12,7 +12,7 @@ namespace Buckets.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class TestCertificates
 {
-    private static readonly Lazy<TestCertificates> Lazy = new(() => Create(Path.Combine(Path.GetTempPath(), "buckets-e2e-tls-" + Guid.NewGuid().ToString("N"))));
+    private static readonly Lazy<TestCertificates> Lazy = new(CreateShared);
     private static readonly TimeSpan Validity = TimeSpan.FromDays(1);
     // Clocks of the test and the silo processes agree; the margin covers rounding of the validity start.
     private static readonly TimeSpan ClockMargin = TimeSpan.FromMinutes(5);
@@ -39,6 +39,14 @@ public sealed class TestCertificates
         ["Buckets:Cluster:Tls:PrivateKeyPath"] = identity.PrivateKeyPath,
         ["Buckets:Cluster:Tls:CaCertificatePath"] = identity.CaCertificatePath,
     };
+
+    private static TestCertificates CreateShared()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "buckets-e2e-tls-" + Guid.NewGuid().ToString("N"));
+        // Silo processes read the files for as long as the run lasts, so they go only when it ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
+        return Create(directory);
+    }
 
     public static TestCertificates Create(string directory)
     {
