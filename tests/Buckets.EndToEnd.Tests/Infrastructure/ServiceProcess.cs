@@ -33,6 +33,13 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Resident memory of the process now, from /proc.</summary>
+    public long ResidentBytes()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
     /// <summary>Starts the assembly with settings as environment variables and waits until <c>/readyz</c> answers 200.</summary>
     public static async Task<ServiceProcess> StartAsync(string name, string assembly, string workingDirectory, int httpPort, IReadOnlyDictionary<string, string> settings, int? internalPort = null)
     {
