@@ -15,8 +15,7 @@ namespace Buckets.EndToEnd.Tests;
 [Trait("Category", "E2E")]
 public sealed class SurfaceTests : IAsyncLifetime
 {
-    private const string AdminToken = "surface-admin-token-0123456789abcdef0123456789";
-    private const string ClusterSecret = "surface-cluster-secret-0123456789abcdef01234567";
+    private const string AdminToken = Deployment.AdminToken;
     private const int AuthFailureLimit = 5;
     private const int DeclaredBodyBytes = 12 * 1024 * 1024;
     private const int MaxConnections = 32;
@@ -30,7 +29,8 @@ public sealed class SurfaceTests : IAsyncLifetime
         var secrets = new Dictionary<string, string>
         {
             ["Buckets:Security:AdminToken"] = AdminToken,
-            ["Buckets:Security:ClusterSecret"] = ClusterSecret,
+            ["Buckets:Security:ClusterSecret"] = Deployment.ClusterSecret,
+            ["Buckets:Security:InternalToken"] = Deployment.InternalToken,
         };
         _silo = await ServerHarness.StartServerAsync(
             ServerHarness.NewWorkingDirectory(),
