@@ -1,4 +1,4 @@
-using System.Text;
+using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Buckets.Core.Security;
 using Buckets.Hosting.Http;
@@ -16,7 +16,8 @@ namespace Buckets.Benchmarks.Http;
 [MemoryDiagnoser]
 public class EndpointGuardBenchmarks
 {
-    private const string AdminToken = "bench-admin-token-0123456789abcdef0123456789";
+    private static readonly string AdminToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    private static readonly string InternalToken = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     private EndpointGuardMiddleware _guard = null!;
     private DefaultHttpContext _tenant = null!;
     private DefaultHttpContext _probe = null!;
@@ -25,17 +26,20 @@ public class EndpointGuardBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var authority = new ApiKeyAuthority(Encoding.UTF8.GetBytes("bench-cluster-secret-0123456789abcdef0123"));
+        var authority = new ApiKeyAuthority([new SigningKey(ApiKeyAuthority.LegacyKeyId, RandomNumberGenerator.GetBytes(32))], ApiKeyAuthority.LegacyKeyId);
+        // No revocations: an empty list read once, as a silo holds it between refreshes.
+        var revocations = new RevocationList(new FileRevocationStore(Path.Combine(Path.GetTempPath(), "buckets-bench-" + Guid.NewGuid().ToString("N")), TimeProvider.System), TimeProvider.System, TimeSpan.FromDays(1));
+        revocations.RefreshAsync(CancellationToken.None).GetAwaiter().GetResult();
         var surfaces = new HttpSurfaceOptions();
-        var security = new SecurityOptions { AdminToken = AdminToken, ClusterSecret = "bench-cluster-secret-0123456789abcdef0123" };
+        var security = new SecurityOptions { AdminToken = AdminToken, InternalToken = InternalToken };
         _guard = new EndpointGuardMiddleware(
             _ => Task.CompletedTask,
             new HttpSurfaces(),
             new AuthFailureLimiter(Options.Create(surfaces), TimeProvider.System),
-            new InternalToken(security.ClusterSecret),
+            new InternalToken(security.InternalToken),
             Options.Create(security),
-            new ApiKeyValidator(authority));
-        _tenant = Context(new RequireCredentialAttribute(Credential.ApiKey), authority.Mint("3f9c2e1b7a4d5e6f8091"));
+            new ApiKeyValidator(authority, revocations));
+        _tenant = Context(new RequireCredentialAttribute(Credential.ApiKey), authority.Mint("3f9c2e1b7a4d5e6f8091", serial: 0));
         _probe = Context(null, null);
         _admin = Context(new RequireCredentialAttribute(Credential.AdminToken), AdminToken);
         _guard.InvokeAsync(_tenant).GetAwaiter().GetResult();
