@@ -52,6 +52,8 @@ public sealed partial class BucketGrain
     public async ValueTask<RestoreResult> RestoreAsync(long? atSeq, DateTimeOffset? atTime)
     {
         await EnsureReadyAsync();
+        // A restore may bring back far more than the bucket holds now.
+        RequireMemoryForNewData();
         byte[]? snapshot;
         try
         {

@@ -28,6 +28,10 @@ public static class Problems
 
     public static ProblemHttpResult Unavailable(string detail) => Make(StatusCodes.Status503ServiceUnavailable, "unavailable", "The bucket is temporarily unavailable.", detail);
 
+    public static ProblemHttpResult MemoryPressure(string detail) => Make(StatusCodes.Status503ServiceUnavailable, "memory-pressure", "The server is low on memory.", detail);
+
+    public static ProblemHttpResult TooManyRequests(string detail) => Make(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", detail);
+
     public static ProblemHttpResult Make(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type, extensions: extensions);
 }
