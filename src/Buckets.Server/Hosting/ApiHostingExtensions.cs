@@ -3,6 +3,7 @@ using Buckets.Backup.Storage;
 using Buckets.Core;
 using Buckets.Server.Endpoints;
 using Buckets.Server.Http;
+using Buckets.Server.RateLimiting;
 using Buckets.Server.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ public static class ApiHostingExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<BucketGrains>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.AddBucketsRateLimits();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
             kestrel.Limits.MaxRequestBodySize = Math.Max(limits.Value.MaxValueBytes, limits.Value.MaxBatchBytes) + RequestOverheadBytes);
         return builder;
@@ -30,6 +32,7 @@ public static class ApiHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BearerAuthenticationMiddleware>();
+        app.UseBucketsRateLimits();
         app.MapHealthEndpoints();
         app.MapAdminEndpoints();
         app.MapKeysEndpoints();

@@ -6,6 +6,8 @@ using System.Net.Sockets;
 using Buckets.Abstractions.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Buckets.Server.Tests.Infrastructure;
 
@@ -13,7 +15,7 @@ namespace Buckets.Server.Tests.Infrastructure;
 /// Hosts the real server (HTTP pipeline plus an Orleans silo on free loopback ports) once for the
 /// whole test project, with small limits so limit tests stay cheap.
 /// </summary>
-public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminToken = "test-admin-token-0123456789abcdef";
     public const string ClusterSecret = "test-cluster-secret-0123456789abcdef";
@@ -47,6 +49,8 @@ public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLi
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }
+
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>A client that sends the admin token.</summary>
@@ -90,10 +94,20 @@ public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLi
             ["Buckets:Limits:MaxBatchBytes"] = MaxBatchBytes.ToString(CultureInfo.InvariantCulture),
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in settings.Concat(ExtraSettings))
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(ConfigureTestServices);
+    }
+
+    /// <summary>Settings a derived factory adds or overrides.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraSettings { get; } = new Dictionary<string, string>();
+
+    /// <summary>Services a derived factory replaces, registered after the program's own.</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
     }
 
     private HttpClient ClientWithBearer(string token)
