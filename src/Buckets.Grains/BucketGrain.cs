@@ -58,18 +58,23 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
 
     private string BucketId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _metrics.BucketActivated();
-        // A bucket that migrated here arrives with its state; its timer and metrics start now.
+        // A bucket that migrated here arrives with its state (or where to take it from); its timer and metrics start now.
+        await TakeStateFromPiecesAsync();
         EnsureExpiryTimer();
         ReportMetrics();
-        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GrainsLog.Deactivating(_logger, BucketId, reason.ReasonCode.ToString());
+        if (_link.Serves && reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating)
+        {
+            await LeaveStateInPiecesAsync(cancellationToken);
+        }
+
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _link.Serves)
         {
             // Hand the bucket over with its state (see OnDehydrate) rather than dropping it.

@@ -40,4 +40,10 @@ internal static partial class GrainsLog
 
     [LoggerMessage(1012, LogLevel.Warning, "Could not deactivate idle buckets under memory pressure; retrying at the next check")]
     public static partial void SheddingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1013, LogLevel.Information, "Bucket {BucketId} left its state ({Bytes} bytes) in {Pieces} pieces for the silo it moves to")]
+    public static partial void HandoffLeft(ILogger logger, string bucketId, int pieces, long bytes);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Bucket {BucketId} could not hand its state over in pieces")]
+    public static partial void HandoffFailed(ILogger logger, string bucketId, Exception exception);
 }

@@ -97,6 +97,23 @@ internal static class EnglangBatches
         }
 
         using var stream = new MemoryStream(snapshot, writable: false);
+        return Load(stream, now);
+    }
+
+    /// <summary>Replays an Englang snapshot that arrived in consecutive pieces; throws <see cref="InvalidDataException"/> when it is damaged.</summary>
+    public static ReplayState Load(IReadOnlyList<byte[]> pieces, DateTimeOffset now)
+    {
+        if (pieces.All(piece => piece.Length == 0))
+        {
+            return Load(Array.Empty<byte>(), now);
+        }
+
+        using var stream = new PiecesStream(pieces);
+        return Load(stream, now);
+    }
+
+    private static ReplayState Load(Stream stream, DateTimeOffset now)
+    {
         var result = BucketReplayer.Replay([("snapshot", stream)], new ReplayOptions(now));
         if (!result.Succeeded || result.TornTails.Count > 0)
         {
