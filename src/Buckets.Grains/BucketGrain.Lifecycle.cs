@@ -62,7 +62,7 @@ public sealed partial class BucketGrain
         await EnsureReadyAsync();
         // A restore may bring back far more than the bucket holds now.
         RequireMemoryForNewData();
-        byte[]? snapshot;
+        IReadOnlyList<byte[]>? snapshot;
         try
         {
             snapshot = await _backup.ReadStateAsync(BucketId, atSeq, atTime, CancellationToken.None);
