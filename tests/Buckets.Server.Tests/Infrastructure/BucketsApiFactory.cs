@@ -26,6 +26,7 @@ public class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const int MaxBatchBytes = 16384;
     public const int MaxKeyBytes = 512;
     public const long MaxTtlSeconds = 10L * 366 * 24 * 3600;
+    public const int TransferChunkBytes = 1024;
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "buckets-server-tests-" + Guid.NewGuid().ToString("N"));
 
@@ -92,6 +93,8 @@ public class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Buckets:Limits:MaxListLimit"] = MaxListLimit.ToString(CultureInfo.InvariantCulture),
             ["Buckets:Limits:MaxBatchOperations"] = MaxBatchOperations.ToString(CultureInfo.InvariantCulture),
             ["Buckets:Limits:MaxBatchBytes"] = MaxBatchBytes.ToString(CultureInfo.InvariantCulture),
+            // The smallest pieces, so an export of a few entries already streams in several.
+            ["Buckets:Grain:TransferChunkBytes"] = TransferChunkBytes.ToString(CultureInfo.InvariantCulture),
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings.Concat(ExtraSettings))
