@@ -1,12 +1,10 @@
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Maintenance;
 using Buckets.Backup.Pulling;
-using Buckets.Backup.Security;
 using Buckets.Backup.Status;
 using Buckets.Backup.Storage;
 using Buckets.Backup.Uploads;
-using Buckets.Hosting.Security;
-using Microsoft.AspNetCore.Builder;
+using Buckets.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,12 +22,12 @@ public static class BackupHostingExtensions
 {
     public static IHostApplicationBuilder AddBackupCore(this IHostApplicationBuilder builder)
     {
+        builder.AddBucketsHttp();
         var services = builder.Services;
         services.AddOptions<BackupStoreOptions>().BindConfiguration(BackupStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PullOptions>().BindConfiguration(PullOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddInternalToken();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBackupStore, FileBackupStore>();
         services.TryAddSingleton(sp => new BackupHealth(
@@ -43,14 +41,6 @@ public static class BackupHostingExtensions
         return builder;
     }
 
-    /// <summary>The token silos and the backup server exchange, derived from <c>Buckets:Security:ClusterSecret</c>.</summary>
-    public static IServiceCollection AddInternalToken(this IServiceCollection services)
-    {
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddSingleton(sp => new InternalToken(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.ClusterSecret));
-        return services;
-    }
-
     public static IHostApplicationBuilder AddBackupServer(this IHostApplicationBuilder builder)
     {
         builder.AddBackupCore();
@@ -62,14 +52,13 @@ public static class BackupHostingExtensions
         builder.Services.AddSingleton<IChangeFeedSource, RegisteredSilosFeedSource>();
         builder.Services.AddHttpClient(HttpChangeFeed.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
-        builder.Services.AddHealthChecks().AddCheck<DataDirectoryHealthCheck>("data-directory", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<DataDirectoryHealthCheck>("data-directory", tags: [BucketsHostingExtensions.ReadyTag]);
         return builder;
     }
 
     public static IEndpointRouteBuilder MapBackupServer(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapBucketsHealthAndMetrics();
         app.MapInternalBackupEndpoints();
         app.MapBackupAdminEndpoints();
         return app;

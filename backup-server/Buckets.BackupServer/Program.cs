@@ -1,7 +1,7 @@
 using Buckets.Backup;
 using Buckets.Backup.Status;
+using Buckets.Hosting;
 using Buckets.Hosting.Logging;
-using OpenTelemetry.Metrics;
 using Serilog;
 
 SerilogSetup.UseBootstrapLogger();
@@ -9,15 +9,13 @@ try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddBucketsLogging();
-    builder.Services.AddProblemDetails();
-    builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(BackupMetrics.MeterName, "Microsoft.AspNetCore.Hosting").AddPrometheusExporter());
-    builder.AddBackupServer();
+    builder.AddBackupServer().AddBucketsMetrics(BackupMetrics.MeterName);
 
     var app = builder.Build();
     app.UseExceptionHandler();
     app.UseStatusCodePages();
+    app.UseBucketsEndpointGuard();
     app.MapBackupServer();
-    app.MapPrometheusScrapingEndpoint("/metrics");
     await app.RunAsync();
     return 0;
 }

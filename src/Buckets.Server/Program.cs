@@ -1,3 +1,5 @@
+using Buckets.Grains;
+using Buckets.Hosting;
 using Buckets.Hosting.Logging;
 using Buckets.Server.Hosting;
 using Buckets.Server.Security;
@@ -8,10 +10,10 @@ try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddBucketsLogging();
-    builder.AddBucketsSecurity().AddBucketsSilo().AddBucketsApi().AddBucketsMetrics();
+    builder.AddBucketsSecurity().AddBucketsSilo().AddBucketsApi().AddBucketsMetrics(BucketsMetrics.MeterName, "Microsoft.Orleans");
 
     var app = builder.Build();
-    app.MapBucketsApi().MapBucketsMetrics();
+    app.MapBucketsApi();
     await app.RunAsync();
     return 0;
 }

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Buckets.Abstractions.Backup;
 using Buckets.Backup.Endpoints;
-using Buckets.Backup.Security;
+using Buckets.Hosting.Security;
 using Buckets.Backup.Uploads;
 using Buckets.EndToEnd.Tests.Infrastructure;
 

@@ -118,7 +118,7 @@ public sealed class AdminKeysTests(BucketsApiFactory factory)
     [Fact]
     public async Task Mint_without_admin_token_is_401()
     {
-        using var client = factory.CreateClient();
+        using var client = factory.AnonymousClient();
         using var response = await client.PostAsync(Keys, content: null, Ct);
 
         await ProblemAssert.IsAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
@@ -141,7 +141,7 @@ public sealed class AdminKeysTests(BucketsApiFactory factory)
     [Fact]
     public async Task Mint_with_the_admin_token_under_another_scheme_is_401()
     {
-        using var client = factory.CreateClient();
+        using var client = factory.AnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", BucketsApiFactory.AdminToken);
         using var response = await client.PostAsync(Keys, content: null, Ct);
 

@@ -27,7 +27,7 @@ public sealed class AuthenticationTests(BucketsApiFactory factory)
     [MemberData(nameof(ProtectedEndpoints))]
     public async Task Missing_authorization_is_401_on_every_v1_endpoint(string method, string path)
     {
-        using var client = factory.CreateClient();
+        using var client = factory.AnonymousClient();
         using var response = await client.SendToAsync(new HttpMethod(method), KeysApi.Relative(path), KeysApi.Text("x"));
 
         await ProblemAssert.IsAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
@@ -54,7 +54,7 @@ public sealed class AuthenticationTests(BucketsApiFactory factory)
     public async Task Authorization_with_another_scheme_is_401()
     {
         var minted = await factory.MintKeyAsync();
-        using var client = factory.CreateClient();
+        using var client = factory.AnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(minted.ApiKey)));
         using var response = await client.GetKeyAsync("anything");
 
@@ -68,7 +68,7 @@ public sealed class AuthenticationTests(BucketsApiFactory factory)
     public async Task Valid_key_is_accepted_with_any_scheme_case(string headerTemplate)
     {
         var minted = await factory.MintKeyAsync();
-        using var client = factory.CreateClient();
+        using var client = factory.AnonymousClient();
         var header = string.Format(System.Globalization.CultureInfo.InvariantCulture, headerTemplate, minted.ApiKey);
 
         using var response = await client.SendToAsync(HttpMethod.Get, KeysApi.Relative("/v1/bucket"), configure: r => r.Headers.TryAddWithoutValidation("Authorization", header));

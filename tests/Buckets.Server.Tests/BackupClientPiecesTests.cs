@@ -1,5 +1,5 @@
 using System.Net;
-using Buckets.Backup.Security;
+using Buckets.Hosting.Security;
 using Buckets.Server.Backup;
 using Microsoft.Extensions.Options;
 

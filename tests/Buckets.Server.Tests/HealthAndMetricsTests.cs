@@ -14,7 +14,7 @@ public sealed class HealthAndMetricsTests(BucketsApiFactory factory)
     [InlineData("/readyz")]
     public async Task Probe_is_200_without_auth(string path)
     {
-        using var client = factory.CreateClient();
+        using var client = factory.AnonymousClient();
 
         using var response = await client.GetAsync(KeysApi.Relative(path), Ct);
 
@@ -28,7 +28,7 @@ public sealed class HealthAndMetricsTests(BucketsApiFactory factory)
         using var api = await factory.NewBucketClientAsync();
         await api.MustPutAsync("metered", "v");
         Assert.Equal("v", await api.MustGetTextAsync("metered"));
-        using var client = factory.CreateClient();
+        using var client = factory.AnonymousClient();
         var body = "";
 
         var exposed = await Eventually.HoldsWithinAsync(TimeSpan.FromSeconds(10), async () =>
@@ -48,7 +48,7 @@ public sealed class HealthAndMetricsTests(BucketsApiFactory factory)
     [Fact]
     public async Task Unknown_path_is_404_problem()
     {
-        using var client = factory.CreateClient();
+        using var client = factory.AnonymousClient();
 
         using var response = await client.GetAsync(KeysApi.Relative("/v1/nothing-here"), Ct);
 

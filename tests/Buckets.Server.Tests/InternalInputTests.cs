@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Buckets.Backup.Security;
+using Buckets.Hosting.Security;
 using Buckets.Server.Tests.Infrastructure;
 
 namespace Buckets.Server.Tests;

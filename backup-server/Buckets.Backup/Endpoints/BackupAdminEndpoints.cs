@@ -1,12 +1,18 @@
 using Buckets.Backup.Status;
 using Buckets.Backup.Storage;
+using Buckets.Hosting;
+using Buckets.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Buckets.Backup.Endpoints;
 
-/// <summary><c>/admin/v1/backups</c> (admin token) and <c>/status</c> (aggregates only, no token).</summary>
+/// <summary>
+/// <c>/admin/v1/backups</c> and <c>/admin/v1/status</c> (admin token, internal surface), and <c>/status</c>:
+/// without a credential only whether the server is ready, since the details name silo addresses.
+/// </summary>
 public static class BackupAdminEndpoints
 {
     public static IEndpointRouteBuilder MapBackupAdminEndpoints(this IEndpointRouteBuilder app)
@@ -15,8 +21,16 @@ public static class BackupAdminEndpoints
         group.MapGet("", List);
         group.MapGet("/{bucketId}", DescribeAsync);
         group.MapPost("/{bucketId}/repair", RepairAsync);
-        app.MapGet("/status", (BackupHealth health) => TypedResults.Ok(health.Snapshot())).WithTags("Backup status");
+        app.MapGet("/admin/v1/status", (BackupHealth health) => TypedResults.Ok(health.Snapshot())).RequireAdminToken().WithTags("Backup status");
+        app.MapGet("/status", ReadinessAsync).WithTags("Backup status");
         return app;
+    }
+
+    private static async Task<IResult> ReadinessAsync(HealthCheckService checks, CancellationToken cancellationToken)
+    {
+        var report = await checks.CheckHealthAsync(check => check.Tags.Contains(BucketsHostingExtensions.ReadyTag), cancellationToken);
+        var ready = report.Status == HealthStatus.Healthy;
+        return TypedResults.Json(new { ready, details = "/admin/v1/status" }, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.Ok<List<BackupListItem>> List(IBackupStore store, BackupHealth health) =>

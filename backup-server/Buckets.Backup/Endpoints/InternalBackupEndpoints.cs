@@ -2,6 +2,7 @@ using System.Globalization;
 using Buckets.Backup.Pulling;
 using Buckets.Backup.Storage;
 using Buckets.Backup.Uploads;
+using Buckets.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

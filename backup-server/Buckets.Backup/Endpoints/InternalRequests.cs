@@ -1,9 +1,11 @@
 using System.Globalization;
 using Buckets.Abstractions.Backup;
 using Buckets.Backup.Storage;
+using Buckets.Hosting.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace Buckets.Backup.Endpoints;
@@ -66,21 +68,21 @@ internal static class InternalRequests
         return request.ContentLength > limit ? TooLarge(limit) : null;
     }
 
-    /// <summary>Reads a whole checked body into one array (exactly sized when Content-Length is given).</summary>
+    /// <summary>
+    /// Reads a whole checked body into one array, through the process's pooled <see cref="BodyReader"/>
+    /// (a declared Content-Length is a limit, never an allocation).
+    /// </summary>
     public static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         try
         {
-            if (request.ContentLength is { } length)
+            using var body = await request.HttpContext.RequestServices.GetRequiredService<BodyReader>().ReadAsync(request, limit, cancellationToken);
+            return body.Status switch
             {
-                var body = new byte[length];
-                await request.Body.ReadExactlyAsync(body, cancellationToken);
-                return (body, null);
-            }
-
-            using var copy = new MemoryStream();
-            await request.Body.CopyToAsync(copy, cancellationToken);
-            return (copy.ToArray(), null);
+                BodyReadStatus.TooLarge => (null, TooLarge(limit)),
+                BodyReadStatus.Busy => (null, Problems.Busy(request.HttpContext)),
+                _ => (body.ToArray(), null),
+            };
         }
         catch (Exception e) when (BodyProblem(e, limit) is { } problem)
         {

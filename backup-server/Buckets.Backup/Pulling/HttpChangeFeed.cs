@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Buckets.Abstractions.Backup;
-using Buckets.Backup.Security;
+using Buckets.Hosting.Security;
 
 namespace Buckets.Backup.Pulling;
 

@@ -8,8 +8,8 @@ internal static class CommonOptions
 {
     public static Option<Uri> Server() => new("--server")
     {
-        Description = "Base URL of a Buckets silo, e.g. http://127.0.0.1:5080",
-        DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
+        Description = "Internal (admin) URL of a Buckets silo, Buckets:Http:InternalUrls, e.g. http://127.0.0.1:5082",
+        DefaultValueFactory = _ => new Uri("http://127.0.0.1:5082"),
     };
 
     public static Option<string> AdminToken() => new("--admin-token")

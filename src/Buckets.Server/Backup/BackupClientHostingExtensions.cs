@@ -1,4 +1,5 @@
 using Buckets.Backup;
+using Buckets.Hosting;
 using Buckets.Backup.Pulling;
 using Buckets.Backup.Storage;
 using Buckets.Grains.Backup;
@@ -31,7 +32,7 @@ public static class BackupClientHostingExtensions
                 services.TryAddSingleton<IBackupClient, InProcessBackupClient>();
                 break;
             case BackupMode.Remote:
-                services.AddInternalToken();
+                builder.AddBucketsHttp();
                 // No client-wide timeout: HttpBackupClient times each call by what it carries.
                 services.AddHttpClient<IBackupClient, HttpBackupClient>((sp, client) =>
                 {
@@ -42,7 +43,7 @@ public static class BackupClientHostingExtensions
                 services.AddHostedService<SiloAnnouncer>();
                 break;
             default:
-                services.AddInternalToken();
+                builder.AddBucketsHttp();
                 services.TryAddSingleton<IBackupClient, DisabledBackupClient>();
                 break;
         }

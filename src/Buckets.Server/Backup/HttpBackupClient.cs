@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Buckets.Abstractions.Backup;
 using Buckets.Backup.Endpoints;
-using Buckets.Backup.Security;
+using Buckets.Hosting.Security;
 using Buckets.Backup.Uploads;
 using Buckets.Grains.Backup;
 using Microsoft.Extensions.Options;

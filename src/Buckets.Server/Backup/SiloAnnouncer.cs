@@ -1,5 +1,6 @@
 using Buckets.Backup.Endpoints;
-using Buckets.Backup.Security;
+using Buckets.Hosting.Http;
+using Buckets.Hosting.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ internal sealed partial class SiloAnnouncer(
     IHttpClientFactory clients,
     InternalToken token,
     IServer server,
+    HttpSurfaces surfaces,
     IOptions<BackupClientOptions> options,
     IOptions<Hosting.HostingOptions> hosting,
     TimeProvider time,
@@ -59,8 +61,11 @@ internal sealed partial class SiloAnnouncer(
             return configured.ToString();
         }
 
-        var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        if (listening is null || !Uri.TryCreate(listening.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        // The backup server pulls /internal/v1/backup/pull, served on the internal listener when there is one.
+        var uri = (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            .Select(listening => Uri.TryCreate(listening.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var parsed) ? parsed : null)
+            .FirstOrDefault(parsed => parsed is not null && (!surfaces.Separated || surfaces.IsInternalPort(parsed.Port)));
+        if (uri is null)
         {
             return null;
         }

@@ -1,9 +1,10 @@
+using Buckets.Hosting.Security;
+using Buckets.Hosting.Http;
 using System.Globalization;
 using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
 using Buckets.Core.Security;
 using Buckets.Server.Http;
-using Buckets.Server.Security;
 
 namespace Buckets.Server.Endpoints;
 
@@ -14,7 +15,7 @@ public static class AdminEndpoints
 
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/admin").WithMetadata(new RequireAdminTokenAttribute()).WithTags("Admin");
+        var group = app.MapGroup("/admin").RequireAdminToken().WithTags("Admin");
         group.MapPost("/keys", MintKeyAsync);
         group.MapPost("/buckets/{bucketId}/restore", RestoreAsync);
         return app;

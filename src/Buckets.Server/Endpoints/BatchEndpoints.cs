@@ -1,8 +1,11 @@
+using Buckets.Hosting.Security;
+using Buckets.Hosting.Http;
+using System.Text.Json;
 using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
 using Buckets.Core;
 using Buckets.Server.Http;
-using Buckets.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Buckets.Server.Endpoints;
@@ -12,14 +15,15 @@ public static class BatchEndpoints
 {
     public static IEndpointRouteBuilder MapBatchEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/batch", ApplyAsync).WithMetadata(new RequireApiKeyAttribute()).WithTags("Keys");
+        app.MapPost("/v1/batch", ApplyAsync).RequireApiKey().WithTags("Keys");
         return app;
     }
 
     private static async Task<IResult> ApplyAsync(BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, HttpContext http)
     {
         var limits = options.Value;
-        var (request, problem) = await JsonBody.ReadAsync<BatchRequest>(http, limits.MaxBatchBytes, "batch");
+        var (request, problem) = await JsonBody.ReadAsync<BatchRequest>(http, limits.MaxBatchBytes, "batch", precheck: body =>
+            CountOperations(body, limits.MaxBatchOperations) > limits.MaxBatchOperations ? TooMany(limits) : null);
         if (problem is not null)
         {
             return problem;
@@ -28,7 +32,7 @@ public static class BatchEndpoints
         var operations = request?.Operations;
         if (operations is null || operations.Count == 0 || operations.Count > limits.MaxBatchOperations)
         {
-            return Problems.BadRequest("invalid-batch", $"'operations' must hold 1 to {limits.MaxBatchOperations} operations.");
+            return TooMany(limits);
         }
 
         var converted = new BatchOperation[operations.Count];
@@ -49,5 +53,48 @@ public static class BatchEndpoints
         return result.Applied
             ? TypedResults.Ok(response)
             : Problems.Conflict("batch-not-applied", "No operation was applied because at least one operation could not apply (a precondition failed or the bucket would be full); see 'results'.", new Dictionary<string, object?> { ["results"] = response.Results });
+    }
+
+    private static ProblemHttpResult TooMany(LimitsOptions limits) =>
+        Problems.BadRequest("invalid-batch", $"'operations' must hold 1 to {limits.MaxBatchOperations} operations.");
+
+    /// <summary>
+    /// Counts the items of the top-level <c>operations</c> array, stopping once past
+    /// <paramref name="stopAfter"/>, so a body of a million empty objects is refused before a million
+    /// records are built. Malformed JSON counts 0 and is left to the deserializer to describe.
+    /// </summary>
+    private static int CountOperations(ReadOnlySpan<byte> json, int stopAfter)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader is not { TokenType: JsonTokenType.PropertyName, CurrentDepth: 1 }
+                    || !string.Equals(reader.GetString(), nameof(BatchRequest.Operations), StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return 0;
+                }
+
+                var count = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray && count <= stopAfter)
+                {
+                    count++;
+                    reader.Skip();
+                }
+
+                return count;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return 0;
     }
 }

@@ -1,7 +1,8 @@
+using Buckets.Hosting.Security;
+using Buckets.Hosting.Http;
 using Buckets.Abstractions.Http;
 using Buckets.Core;
 using Buckets.Server.Http;
-using Buckets.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace Buckets.Server.Endpoints;
@@ -11,7 +12,7 @@ public static class BucketEndpoints
 {
     public static IEndpointRouteBuilder MapBucketEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/bucket").WithMetadata(new RequireApiKeyAttribute()).WithTags("Bucket");
+        var group = app.MapGroup("/v1/bucket").RequireApiKey().WithTags("Bucket");
         group.MapGet("", GetStatsAsync);
         group.MapPut("/policy", SetPolicyAsync);
         group.MapGet("/export", ExportAsync);

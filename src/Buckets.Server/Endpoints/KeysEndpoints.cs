@@ -1,3 +1,5 @@
+using Buckets.Hosting.Security;
+using Buckets.Hosting.Http;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
@@ -6,7 +8,6 @@ using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
 using Buckets.Core;
 using Buckets.Server.Http;
-using Buckets.Server.Security;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -20,7 +21,7 @@ public static class KeysEndpoints
 
     public static IEndpointRouteBuilder MapKeysEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/keys").WithMetadata(new RequireApiKeyAttribute()).WithTags("Keys");
+        var group = app.MapGroup("/v1/keys").RequireApiKey().WithTags("Keys");
         group.MapGet("", ListAsync);
         group.MapGet("/{**key}", GetAsync);
         group.MapPut("/{**key}", PutAsync);
@@ -61,7 +62,7 @@ public static class KeysEndpoints
         return TypedResults.Bytes(entry.Value, contentType);
     }
 
-    private static async Task<IResult> PutAsync(string? key, string? ttl, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, HttpContext http)
+    private static async Task<IResult> PutAsync(string? key, string? ttl, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, BodyReader bodies, HttpContext http)
     {
         key = KeyFromRawTarget(http, key);
         var limits = options.Value;
@@ -85,15 +86,23 @@ public static class KeysEndpoints
             return preconditionProblem;
         }
 
-        var value = await BodyReader.ReadAsync(http.Request, limits.MaxValueBytes, http.RequestAborted);
-        if (value is null)
+        byte[] value;
+        using (var body = await bodies.ReadAsync(http.Request, limits.MaxValueBytes, http.RequestAborted))
         {
-            return Problems.TooLarge($"The value is larger than the limit of {limits.MaxValueBytes} bytes.");
-        }
+            switch (body.Status)
+            {
+                case BodyReadStatus.TooLarge:
+                    return Problems.TooLarge($"The value is larger than the limit of {limits.MaxValueBytes} bytes.");
+                case BodyReadStatus.Busy:
+                    return Problems.Busy(http);
+            }
 
-        if (isText && !Utf8.IsValid(value))
-        {
-            return Problems.BadRequest("invalid-value", "The body is declared text/plain but is not valid UTF-8; send binary values as application/octet-stream.");
+            if (isText && !Utf8.IsValid(body.Span))
+            {
+                return Problems.BadRequest("invalid-value", "The body is declared text/plain but is not valid UTF-8; send binary values as application/octet-stream.");
+            }
+
+            value = body.ToArray();
         }
 
         var result = await grains.Get(caller.BucketId).SetAsync(new SetCommand(key!, value, ttlSeconds, ifVersion, createOnly));

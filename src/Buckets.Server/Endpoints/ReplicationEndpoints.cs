@@ -1,7 +1,7 @@
+using Buckets.Hosting.Http;
 using Buckets.Abstractions.Backup;
-using Buckets.Backup.Security;
+using Buckets.Hosting.Security;
 using Buckets.Grains.Backup;
-using Buckets.Server.Http;
 
 namespace Buckets.Server.Endpoints;
 
@@ -12,19 +12,18 @@ public static class ReplicationEndpoints
     private const int MaxBatches = 100_000;
     private const int MaxChangesPerBatch = 1_000_000;
 
+    // A pull carries acknowledgements only (one per bucket of the previous answer, at most
+    // MaxBatches of them, each well under 256 bytes): bounded before a byte of it is bound.
+    private const long MaxPullBodyBytes = MaxBatches * 256L;
+
     public static IEndpointRouteBuilder MapReplicationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/internal/v1/backup/pull", PullAsync).WithTags("Internal");
+        app.MapPost("/internal/v1/backup/pull", PullAsync).RequireInternalToken().WithMetadata(new MaxBodyAttribute(MaxPullBodyBytes)).WithTags("Internal");
         return app;
     }
 
-    private static async Task<IResult> PullAsync(PullRequest request, PullCoordinator coordinator, InternalToken token, HttpContext http)
+    private static async Task<IResult> PullAsync(PullRequest request, PullCoordinator coordinator)
     {
-        if (!token.Matches(http.Request.Headers.Authorization))
-        {
-            return Problems.Unauthorized("Send the cluster's internal token.");
-        }
-
         if (Invalid(request) is { } problem)
         {
             return Problems.BadRequest("invalid-pull", problem);

@@ -1,5 +1,5 @@
+using Buckets.Hosting.Http;
 using Buckets.Abstractions;
-using Buckets.Server.Http;
 
 namespace Buckets.Server.Endpoints;
 

@@ -1,10 +1,12 @@
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Storage;
 using Buckets.Core;
+using Buckets.Hosting;
 using Buckets.Server.Endpoints;
 using Buckets.Server.Http;
 using Buckets.Server.RateLimiting;
 using Buckets.Server.Security;
+using Buckets.Hosting.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +20,8 @@ public static class ApiHostingExtensions
 
     public static IHostApplicationBuilder AddBucketsApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        builder.AddBucketsHttp();
+        builder.Services.AddSingleton<IApiKeyValidator, ApiKeyValidator>();
         builder.Services.AddSingleton<BucketGrains>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.AddBucketsRateLimits();
@@ -31,9 +34,9 @@ public static class ApiHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<BearerAuthenticationMiddleware>();
+        app.UseBucketsEndpointGuard();
         app.UseBucketsRateLimits();
-        app.MapHealthEndpoints();
+        app.MapBucketsHealthAndMetrics();
         app.MapAdminEndpoints();
         app.MapKeysEndpoints();
         app.MapBatchEndpoints();

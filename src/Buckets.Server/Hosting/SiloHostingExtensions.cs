@@ -3,8 +3,8 @@ using Buckets.Cluster;
 using Buckets.Core;
 using Buckets.Grains;
 using Buckets.Grains.Memory;
+using Buckets.Hosting;
 using Buckets.Server.Backup;
-using Buckets.Server.Endpoints;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -24,7 +24,7 @@ public static class SiloHostingExtensions
     public static IHostApplicationBuilder AddBucketsSilo(this IHostApplicationBuilder builder)
     {
         builder.AddBucketsServices();
-        builder.Services.AddHealthChecks().AddCheck<SiloReadyHealthCheck>("silo", tags: [HealthEndpoints.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<SiloReadyHealthCheck>("silo", tags: [BucketsHostingExtensions.ReadyTag]);
         var hosting = builder.Configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
         builder.UseOrleans(silo =>
         {

@@ -1,3 +1,4 @@
+using Buckets.Hosting.Http;
 using System.Globalization;
 using Buckets.Abstractions;
 using Microsoft.AspNetCore.Diagnostics;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Buckets.Hosting.Http;
 using Microsoft.Net.Http.Headers;
 
 namespace Buckets.Server.Http;
@@ -11,20 +12,27 @@ public static class JsonBody
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>A look at the raw body before it is deserialized: the problem to answer, or null.</summary>
+    public delegate IResult? Precheck(ReadOnlySpan<byte> body);
+
     /// <summary>
     /// Reads a JSON body of at most <paramref name="maxBytes"/>: the value, or the problem to answer
-    /// (415 not JSON, 413 too large, 400 malformed). An empty body with <paramref name="allowEmpty"/> gives a null value.
+    /// (415 not JSON, 413 too large, 503 the process's body budget is spent, 400 malformed or refused by
+    /// <paramref name="precheck"/>). An empty body with <paramref name="allowEmpty"/> gives a null value.
     /// </summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http, int maxBytes, string what, bool allowEmpty = false)
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http, int maxBytes, string what, bool allowEmpty = false, Precheck? precheck = null)
     {
         var request = http.Request;
-        var body = await BodyReader.ReadAsync(request, maxBytes, http.RequestAborted);
-        if (body is null)
+        using var body = await http.RequestServices.GetRequiredService<BodyReader>().ReadAsync(request, maxBytes, http.RequestAborted);
+        switch (body.Status)
         {
-            return (default, Problems.TooLarge($"The {what} is larger than the limit of {maxBytes} bytes."));
+            case BodyReadStatus.TooLarge:
+                return (default, Problems.TooLarge($"The {what} is larger than the limit of {maxBytes} bytes."));
+            case BodyReadStatus.Busy:
+                return (default, Problems.Busy(http));
         }
 
-        if (allowEmpty && body.Length == 0)
+        if (allowEmpty && body.Span.IsEmpty)
         {
             return (default, null);
         }
@@ -34,7 +42,12 @@ public static class JsonBody
             return (default, Problems.UnsupportedMediaType($"Send the {what} as 'application/json'."));
         }
 
-        return TryDeserialize<T>(body, out var value, out var error)
+        if (precheck?.Invoke(body.Span) is { } refused)
+        {
+            return (default, refused);
+        }
+
+        return TryDeserialize<T>(body.Span, out var value, out var error)
             ? (value, null)
             : (default, Problems.BadRequest("invalid-json", error));
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Buckets.Server.Http;
+using Buckets.Hosting.Http;
+using Buckets.Hosting.Security;
 
 namespace Buckets.Server.RateLimiting;
 

@@ -29,7 +29,6 @@ public static class SecurityServiceCollectionExtensions
             builder.Services.AddHostedService<DevelopmentBanner>();
         }
 
-        builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp => new ApiKeyAuthority(Encoding.UTF8.GetBytes(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.ClusterSecret)));
         return builder;
     }

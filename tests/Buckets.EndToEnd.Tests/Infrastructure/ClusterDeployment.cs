@@ -13,6 +13,7 @@ public sealed class ClusterDeployment : IAsyncDisposable
     private readonly Dictionary<string, string> _siloSettings;
     private readonly Dictionary<string, string> _backupSettings;
     private readonly int _backupPort = FreePorts.Next();
+    private readonly int _backupInternalPort = FreePorts.Next();
 
     private ClusterDeployment(string root, string postgres, int silos)
     {
@@ -27,7 +28,7 @@ public sealed class ClusterDeployment : IAsyncDisposable
             ["Buckets:Security:AdminToken"] = Deployment.AdminToken,
             ["Buckets:Security:ClusterSecret"] = Deployment.ClusterSecret,
             ["Buckets:Backup:Mode"] = "Remote",
-            ["Buckets:Backup:ServerUrl"] = $"http://127.0.0.1:{_backupPort}",
+            ["Buckets:Backup:ServerUrl"] = $"http://127.0.0.1:{_backupInternalPort}",
             ["Buckets:Backup:RequestTimeout"] = "00:00:03",
             ["Buckets:Backup:AnnounceInterval"] = "00:00:00.500",
             // Declare a killed silo dead within a few seconds instead of Orleans' production defaults.
@@ -84,7 +85,7 @@ public sealed class ClusterDeployment : IAsyncDisposable
 
     public async Task StartBackupServerAsync() =>
         BackupServer = await ServiceProcess.StartAsync(
-            "backup", RepoPaths.Assembly("backup-server/Buckets.BackupServer", "Buckets.BackupServer"), Root, _backupPort, _backupSettings);
+            "backup", RepoPaths.Assembly("backup-server/Buckets.BackupServer", "Buckets.BackupServer"), Root, _backupPort, _backupSettings, _backupInternalPort);
 
     public void KillSilo(int index) => Silo(index).Kill();
 

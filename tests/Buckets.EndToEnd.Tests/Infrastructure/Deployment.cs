@@ -24,6 +24,7 @@ public sealed class Deployment : IAsyncDisposable
         Root = root;
         RemoteBackup = remoteBackup;
         BackupPort = FreePorts.Next();
+        BackupInternalPort = FreePorts.Next();
         _siloSettings = new Dictionary<string, string>
         {
             ["Buckets:Security:AdminToken"] = AdminToken,
@@ -33,7 +34,7 @@ public sealed class Deployment : IAsyncDisposable
         if (remoteBackup)
         {
             _siloSettings["Buckets:Backup:Mode"] = "Remote";
-            _siloSettings["Buckets:Backup:ServerUrl"] = $"http://127.0.0.1:{BackupPort}";
+            _siloSettings["Buckets:Backup:ServerUrl"] = $"http://127.0.0.1:{BackupInternalPort}";
             _siloSettings["Buckets:Backup:AnnounceInterval"] = "00:00:00.500";
         }
     }
@@ -43,6 +44,9 @@ public sealed class Deployment : IAsyncDisposable
     public bool RemoteBackup { get; }
 
     public int BackupPort { get; }
+
+    /// <summary>The backup server's internal listener, which silos call; fixed so a restarted backup server keeps it.</summary>
+    public int BackupInternalPort { get; }
 
     public ServiceProcess? Silo { get; private set; }
 
@@ -95,7 +99,8 @@ public sealed class Deployment : IAsyncDisposable
             RepoPaths.Assembly("backup-server/Buckets.BackupServer", "Buckets.BackupServer"),
             Root,
             BackupPort,
-            settings);
+            settings,
+            BackupInternalPort);
     }
 
     public async Task<HttpClient> NewBucketAsync(string? durability = null)

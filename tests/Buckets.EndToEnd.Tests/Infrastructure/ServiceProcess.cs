@@ -13,23 +13,35 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
 
-    private ServiceProcess(string name, Process process, Uri baseAddress)
+    private ServiceProcess(string name, Process process, Uri baseAddress, Uri internalAddress)
     {
         Name = name;
         _process = process;
         BaseAddress = baseAddress;
+        InternalAddress = internalAddress;
     }
 
     public string Name { get; }
 
+    /// <summary>The public listener: the tenant API and health.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The internal listener: <c>/internal</c>, <c>/admin</c> and <c>/metrics</c>.</summary>
+    public Uri InternalAddress { get; }
 
     public string Output => string.Join(Environment.NewLine, _output);
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Resident memory of the process now, from /proc.</summary>
+    public long ResidentBytes()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
     /// <summary>Starts the assembly with settings as environment variables and waits until <c>/readyz</c> answers 200.</summary>
-    public static async Task<ServiceProcess> StartAsync(string name, string assembly, string workingDirectory, int httpPort, IReadOnlyDictionary<string, string> settings)
+    public static async Task<ServiceProcess> StartAsync(string name, string assembly, string workingDirectory, int httpPort, IReadOnlyDictionary<string, string> settings, int? internalPort = null)
     {
         if (!File.Exists(assembly))
         {
@@ -37,6 +49,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var baseAddress = new Uri($"http://127.0.0.1:{httpPort}");
+        var internalAddress = new Uri($"http://127.0.0.1:{internalPort ?? FreePorts.Next()}");
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -47,13 +60,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.ArgumentList.Add(assembly);
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
+        info.Environment["Buckets__Http__InternalUrls"] = internalAddress.ToString().TrimEnd('/');
         foreach (var (key, value) in settings)
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var service = new ServiceProcess(name, process, baseAddress);
+        var service = new ServiceProcess(name, process, baseAddress, internalAddress);
         process.OutputDataReceived += (_, e) => service.Capture(e.Data);
         process.ErrorDataReceived += (_, e) => service.Capture(e.Data);
         process.Start();
@@ -75,7 +89,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public HttpClient CreateClient(string? bearer = null)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(new SurfaceRouter(InternalAddress)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (bearer is not null)
         {
             client.DefaultRequestHeaders.Authorization = new("Bearer", bearer);
@@ -157,5 +171,25 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"{Name} was not ready on {BaseAddress} within {StartTimeout}:{Environment.NewLine}{Output}");
+    }
+
+    /// <summary>
+    /// Sends <c>/internal</c>, <c>/admin</c> and <c>/metrics</c> to the internal listener, the rest to the
+    /// public one, so a test names the path and not the port (tests of the split use raw clients).
+    /// </summary>
+    private sealed class SurfaceRouter(Uri internalAddress) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri is { } uri && IsInternalPath(uri.AbsolutePath))
+            {
+                request.RequestUri = new UriBuilder(uri) { Port = internalAddress.Port }.Uri;
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        private static bool IsInternalPath(string path) =>
+            path.StartsWith("/internal/", StringComparison.Ordinal) || path.StartsWith("/admin/", StringComparison.Ordinal) || path == "/metrics";
     }
 }

@@ -54,6 +54,9 @@ public class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>A client without credentials.</summary>
+    public HttpClient AnonymousClient() => CreateDefaultClient(ClientOptions.BaseAddress);
+
     /// <summary>A client that sends the admin token.</summary>
     public HttpClient AdminClient() => ClientWithBearer(AdminToken);
 
@@ -87,6 +90,11 @@ public class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ["Buckets:Hosting:SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture),
             ["Buckets:Hosting:GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture),
             ["Buckets:Hosting:DataDirectory"] = _dataDirectory,
+            // One port: the factory's Kestrel mode binds only its own URL. The split of public and internal
+            // listeners is tested end to end against the real process (SurfaceTests).
+            ["Buckets:Http:InternalUrls"] = "",
+            // Many tests fail authentication on purpose, all from 127.0.0.1; the limiter has tests of its own.
+            ["Buckets:Http:AuthFailureLimit"] = "1000000",
             ["Buckets:Hosting:ClusterId"] = "buckets-server-tests-" + Guid.NewGuid().ToString("N"),
             ["Buckets:Limits:MaxValueBytes"] = MaxValueBytes.ToString(CultureInfo.InvariantCulture),
             ["Buckets:Limits:MaxEntriesPerBucket"] = MaxEntriesPerBucket.ToString(CultureInfo.InvariantCulture),
@@ -115,7 +123,7 @@ public class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private HttpClient ClientWithBearer(string token)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = ClientOptions.BaseAddress, AllowAutoRedirect = false });
+        var client = CreateDefaultClient(ClientOptions.BaseAddress);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

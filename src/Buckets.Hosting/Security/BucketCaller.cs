@@ -1,6 +1,7 @@
 using System.Reflection;
+using Microsoft.AspNetCore.Http;
 
-namespace Buckets.Server.Http;
+namespace Buckets.Hosting.Security;
 
 /// <summary>The authenticated caller of a <c>/v1</c> endpoint: the bucket its API key names.</summary>
 public sealed record BucketCaller(string BucketId)

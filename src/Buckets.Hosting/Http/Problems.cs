@@ -1,6 +1,7 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Buckets.Server.Http;
+namespace Buckets.Hosting.Http;
 
 /// <summary>The problem+json answers of the API, one place so titles and types stay consistent.</summary>
 public static class Problems
@@ -31,6 +32,13 @@ public static class Problems
     public static ProblemHttpResult MemoryPressure(string detail) => Make(StatusCodes.Status503ServiceUnavailable, "memory-pressure", "The server is low on memory.", detail);
 
     public static ProblemHttpResult TooManyRequests(string detail) => Make(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", detail);
+
+    /// <summary>The process holds as many request bodies as it may (<see cref="HttpSurfaceOptions.MaxBufferedBodyBytes"/>): 503, Retry-After 1 s.</summary>
+    public static ProblemHttpResult Busy(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        return Make(StatusCodes.Status503ServiceUnavailable, "server-busy", "The server is busy.", "The server is reading as many request bodies as it may hold; retry shortly.");
+    }
 
     public static ProblemHttpResult Make(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type, extensions: extensions);
