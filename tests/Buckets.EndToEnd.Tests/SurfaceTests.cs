@@ -19,6 +19,7 @@ public sealed class SurfaceTests : IAsyncLifetime
     private const string ClusterSecret = "surface-cluster-secret-0123456789abcdef01234567";
     private const int AuthFailureLimit = 5;
     private const int DeclaredBodyBytes = 12 * 1024 * 1024;
+    private const int MaxConnections = 32;
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
 
     private ServiceProcess _silo = null!;
@@ -31,7 +32,14 @@ public sealed class SurfaceTests : IAsyncLifetime
             ["Buckets:Security:AdminToken"] = AdminToken,
             ["Buckets:Security:ClusterSecret"] = ClusterSecret,
         };
-        _silo = await ServerHarness.StartServerAsync(ServerHarness.NewWorkingDirectory(), secrets, "surface-silo");
+        _silo = await ServerHarness.StartServerAsync(
+            ServerHarness.NewWorkingDirectory(),
+            new Dictionary<string, string>(secrets)
+            {
+                ["Buckets:Http:MaxConnections"] = MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Buckets:Http:MinRequestBodyGracePeriod"] = "00:00:02",
+            },
+            "surface-silo");
         var backupDirectory = ServerHarness.NewWorkingDirectory();
         _backup = await ServiceProcess.StartAsync(
             "surface-backup",
@@ -176,6 +184,69 @@ public sealed class SurfaceTests : IAsyncLifetime
         using var blocked = await client.GetAsync("/admin/v1/backups", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
         Assert.True(blocked.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 says when to retry");
+    }
+
+    [Fact]
+    public async Task ABodyTrickledBelowTheMinimumRateIsCutOff()
+    {
+        var key = await ServerHarness.MintKeyAsync(_silo, AdminToken);
+        using var tcp = new TcpClient();
+        using var timeout = new CancellationTokenSource(AnswerTimeout);
+        await tcp.ConnectAsync(IPAddress.Loopback, _silo.BaseAddress.Port, timeout.Token);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"PUT /v1/keys/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key.ApiKey}\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n"), timeout.Token);
+
+        // 100 bytes every 100 ms is 1 KB/s: above Kestrel's own floor (240 B/s), which would let it hold
+        // the connection for the 100 s the body takes, but far below the raised 16 KiB/s floor.
+        var clock = Stopwatch.StartNew();
+        var closed = false;
+        while (clock.Elapsed < AnswerTimeout && !closed)
+        {
+            try
+            {
+                await stream.WriteAsync(new byte[100], timeout.Token);
+                await Task.Delay(100, timeout.Token);
+                closed = tcp.Client.Poll(0, SelectMode.SelectRead);
+            }
+            catch (IOException)
+            {
+                closed = true;
+            }
+        }
+
+        Assert.True(closed, "the connection stayed open");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"cut off only after {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task ConnectionsPastTheCapAreClosedAtAccept()
+    {
+        var sockets = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < MaxConnections + 8; i++)
+            {
+                var tcp = new TcpClient();
+                await tcp.ConnectAsync(IPAddress.Loopback, _silo.BaseAddress.Port, TestContext.Current.CancellationToken);
+                sockets.Add(tcp);
+            }
+
+            // Kestrel accepts and at once closes a connection over the cap: its read ends (0 bytes) without a request.
+            var closed = await Poll.UntilAsync(
+                () => Task.FromResult(sockets.Count(s => s.Client.Poll(0, SelectMode.SelectRead) && s.Client.Available == 0)),
+                count => count >= 8,
+                TimeSpan.FromSeconds(10),
+                "connections over the cap closed");
+            Assert.InRange(closed, 8, MaxConnections + 8);
+        }
+        finally
+        {
+            foreach (var tcp in sockets)
+            {
+                tcp.Dispose();
+            }
+        }
     }
 
     /// <summary>

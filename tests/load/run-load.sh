@@ -235,6 +235,8 @@ start_buckets() { # name port mode(InProcess|None) -> sets BUCKETS_PID
   local name=$1 port=$2 mode=$3 silo gateway
   free_port silo; free_port gateway
   mkdir -p "$WORK/$name"
+  # One port for the API and /admin (the bench tool mints keys and reads status there); the internal
+  # listener split is a routing check per request, measured the same either way.
   (cd "$WORK/$name" && exec env ${BUCKETS_EXTRA_ENV:-} \
       Serilog__MinimumLevel__Default=Warning \
       Buckets__Security__AdminToken="$ADMIN_TOKEN" \
@@ -244,6 +246,7 @@ start_buckets() { # name port mode(InProcess|None) -> sets BUCKETS_PID
       Buckets__Hosting__SiloPort="$silo" \
       Buckets__Hosting__GatewayPort="$gateway" \
       Buckets__Backup__Mode="$mode" \
+      Buckets__Http__InternalUrls="" \
       DOTNET_gcServer="$SERVER_GC" \
       dotnet "$BIN/server/Buckets.Server.dll" --urls "http://127.0.0.1:$port") >"$LOGS/$name.log" 2>&1 &
   BUCKETS_PID=$!
@@ -455,7 +458,7 @@ for shape in 1 "$APIKEYS" critical; do
   [ -z "$trace_pid" ] || wait "$trace_pid" || log "dotnet-trace failed (see $LOGS/trace.log)"
   if [ "$shape" = "$APIKEYS" ]; then
     # Lag over the backup service's last 4,096 batches: with this many dirty buckets, the measured run's.
-    curl -s --max-time 10 "$MANY_URL/status" >"$LOGS/status-many.json" || die "GET /status failed"
+    curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "$MANY_URL/admin/v1/status" >"$LOGS/status-many.json" || die "GET /admin/v1/status failed"
     R[many.lag.p50]=$(calc "$(jq -r '.lagP50Seconds // "n/a"' "$LOGS/status-many.json")" 3)
     R[many.lag.p99]=$(calc "$(jq -r '.lagP99Seconds // "n/a"' "$LOGS/status-many.json")" 3)
   fi
@@ -600,7 +603,7 @@ lag_run() {
   KEYSPACE=$saved
   record_wrk "$key" "$line"
   sleep 3
-  curl -s --max-time 10 "http://127.0.0.1:$port/status" >"$LOGS/status-$key.json" || die "GET /status failed"
+  curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$port/admin/v1/status" >"$LOGS/status-$key.json" || die "GET /admin/v1/status failed"
   R[$key.p50]=$(calc "$(jq -r '.lagP50Seconds // "n/a"' "$LOGS/status-$key.json")" 3)
   R[$key.p99]=$(calc "$(jq -r '.lagP99Seconds // "n/a"' "$LOGS/status-$key.json")" 3)
   noise=$(interference)

@@ -25,8 +25,8 @@ public sealed class HttpSurfaceOptions
     [Range(1, double.MaxValue)]
     public double MinRequestBodyBytesPerSecond { get; set; } = 16 * 1024;
 
-    /// <summary>How long a body may be slower than <see cref="MinRequestBodyBytesPerSecond"/> before it is cut off.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    /// <summary>How long a body may be slower than <see cref="MinRequestBodyBytesPerSecond"/> before it is cut off (Kestrel wants more than 1 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "00:10:00")]
     public TimeSpan MinRequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Request bytes buffered at once across the process; past it a body is refused with 503 and Retry-After.</summary>

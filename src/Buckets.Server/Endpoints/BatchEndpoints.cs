@@ -1,6 +1,5 @@
 using Buckets.Hosting.Security;
 using Buckets.Hosting.Http;
-using System.Text.Json;
 using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
 using Buckets.Core;
@@ -23,7 +22,7 @@ public static class BatchEndpoints
     {
         var limits = options.Value;
         var (request, problem) = await JsonBody.ReadAsync<BatchRequest>(http, limits.MaxBatchBytes, "batch", precheck: body =>
-            CountOperations(body, limits.MaxBatchOperations) > limits.MaxBatchOperations ? TooMany(limits) : null);
+            BatchOperationParser.CountOperations(body, limits.MaxBatchOperations) > limits.MaxBatchOperations ? TooMany(limits) : null);
         if (problem is not null)
         {
             return problem;
@@ -57,44 +56,4 @@ public static class BatchEndpoints
 
     private static ProblemHttpResult TooMany(LimitsOptions limits) =>
         Problems.BadRequest("invalid-batch", $"'operations' must hold 1 to {limits.MaxBatchOperations} operations.");
-
-    /// <summary>
-    /// Counts the items of the top-level <c>operations</c> array, stopping once past
-    /// <paramref name="stopAfter"/>, so a body of a million empty objects is refused before a million
-    /// records are built. Malformed JSON counts 0 and is left to the deserializer to describe.
-    /// </summary>
-    private static int CountOperations(ReadOnlySpan<byte> json, int stopAfter)
-    {
-        var reader = new Utf8JsonReader(json);
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader is not { TokenType: JsonTokenType.PropertyName, CurrentDepth: 1 }
-                    || !string.Equals(reader.GetString(), nameof(BatchRequest.Operations), StringComparison.OrdinalIgnoreCase))
-                {
-                    continue;
-                }
-
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
-                {
-                    return 0;
-                }
-
-                var count = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray && count <= stopAfter)
-                {
-                    count++;
-                    reader.Skip();
-                }
-
-                return count;
-            }
-        }
-        catch (JsonException)
-        {
-        }
-
-        return 0;
-    }
 }

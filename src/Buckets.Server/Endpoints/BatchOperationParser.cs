@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
 using Buckets.Core;
@@ -66,5 +67,45 @@ internal static class BatchOperationParser
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Counts the items of the top-level <c>operations</c> array, stopping once past
+    /// <paramref name="stopAfter"/>, so a body of a million empty objects is refused before a million
+    /// records are built. Malformed JSON counts 0 and is left to the deserializer to describe.
+    /// </summary>
+    public static int CountOperations(ReadOnlySpan<byte> json, int stopAfter)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader is not { TokenType: JsonTokenType.PropertyName, CurrentDepth: 1 }
+                    || !string.Equals(reader.GetString(), nameof(BatchRequest.Operations), StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return 0;
+                }
+
+                var count = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray && count <= stopAfter)
+                {
+                    count++;
+                    reader.Skip();
+                }
+
+                return count;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return 0;
     }
 }
