@@ -249,6 +249,18 @@ public sealed class SurfaceTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("https://127.0.0.1:0")]
+    [InlineData("not a url")]
+    public async Task AnInternalUrlThatIsNotHttpStopsStartUpNamingIt(string url)
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerHarness.StartServerAsync(
+            ServerHarness.NewWorkingDirectory(),
+            new Dictionary<string, string> { ["Buckets:Http:InternalUrls"] = url },
+            "bad-internal-url"));
+        Assert.Contains($"'{url}' is not an http URL", failure.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Sends a POST's headers declaring a 12 MB body and then nothing, and returns the status line the
     /// server answers with: an answer proves the server decided without reading the body.

@@ -232,8 +232,8 @@ publish() { # project output
 bench_tool() { dotnet "$BIN/bench/Buckets.Benchmarks.dll" tool "$@"; }
 
 start_buckets() { # name port mode(InProcess|None) -> sets BUCKETS_PID
-  local name=$1 port=$2 mode=$3 silo gateway
-  free_port silo; free_port gateway
+  local name=$1 port=$2 mode=$3 silo
+  free_port silo
   mkdir -p "$WORK/$name"
   # One port for the API and /admin (the bench tool mints keys and reads status there); the internal
   # listener split is a routing check per request, measured the same either way.
@@ -244,7 +244,6 @@ start_buckets() { # name port mode(InProcess|None) -> sets BUCKETS_PID
       Buckets__Hosting__Profile=Development \
       Buckets__Hosting__DataDirectory="$WORK/$name/data" \
       Buckets__Hosting__SiloPort="$silo" \
-      Buckets__Hosting__GatewayPort="$gateway" \
       Buckets__Backup__Mode="$mode" \
       Buckets__Http__InternalUrls="" \
       DOTNET_gcServer="$SERVER_GC" \

@@ -18,13 +18,12 @@ public sealed class HostingOptions
     [Required]
     public string ServiceId { get; set; } = "buckets";
 
-    /// <summary>Silo-to-silo port.</summary>
+    /// <summary>
+    /// Silo-to-silo port, the only Orleans port a silo opens: no feature uses an Orleans client, so
+    /// the client gateway stays closed. Mutual TLS in the Cluster profile, loopback-only in Development.
+    /// </summary>
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
-
-    /// <summary>Orleans client gateway port (only Orleans clients use it, not HTTP clients).</summary>
-    [Range(1, 65535)]
-    public int GatewayPort { get; set; } = 30000;
 
     /// <summary>Address this silo advertises to its peers; empty picks loopback in Development and the first interface otherwise.</summary>
     public string? AdvertisedAddress { get; set; }

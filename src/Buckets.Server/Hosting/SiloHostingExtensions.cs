@@ -21,6 +21,11 @@ public static class SiloHostingExtensions
     /// <summary>Orleans failure-detection settings (probe timeouts, missed probes), bound as ClusterMembershipOptions.</summary>
     public const string MembershipSection = "Buckets:Membership";
 
+    // Orleans opens no client gateway on port 0. Nothing here uses an Orleans client (the HTTP API
+    // and the backup server talk HTTP), and an open gateway would let any process that knows the
+    // cluster and service ids call every bucket grain.
+    private const int NoGateway = 0;
+
     public static IHostApplicationBuilder AddBucketsSilo(this IHostApplicationBuilder builder)
     {
         builder.AddBucketsServices();
@@ -41,18 +46,23 @@ public static class SiloHostingExtensions
             }
             else
             {
-                silo.UseLocalhostClustering(hosting.SiloPort, hosting.GatewayPort, serviceId: hosting.ServiceId, clusterId: hosting.ClusterId);
+                silo.UseLocalhostClustering(hosting.SiloPort, NoGateway, serviceId: hosting.ServiceId, clusterId: hosting.ClusterId);
                 silo.AddMemoryGrainStorage(BucketMetadata.StorageName);
             }
         });
         return builder;
     }
 
-    /// <summary>Membership and bucket metadata in PostgreSQL; the silo advertises its pod address.</summary>
+    /// <summary>
+    /// Membership and bucket metadata in PostgreSQL, mutual TLS between silos; the silo advertises
+    /// its pod address and listens on every interface, but only for its peers.
+    /// </summary>
     private static void UseCluster(ISiloBuilder silo, IConfiguration configuration, HostingOptions hosting)
     {
         var connectionString = configuration.GetSection(PostgresClusterOptions.SectionName).Get<PostgresClusterOptions>()?.PostgresConnectionString;
         silo.Services.AddBucketsPostgresChecks();
+        // Before any early return: whatever else is misconfigured, no Cluster silo ever listens in plaintext.
+        silo.UseBucketsClusterTls();
         if (string.IsNullOrEmpty(connectionString))
         {
             // Start-up validation of PostgresClusterOptions names the missing setting.
@@ -63,10 +73,10 @@ public static class SiloHostingExtensions
         silo.Configure<EndpointOptions>(o =>
         {
             o.SiloPort = hosting.SiloPort;
-            o.GatewayPort = hosting.GatewayPort;
+            o.GatewayPort = NoGateway;
             o.AdvertisedIPAddress = hosting.AdvertisedAddress is { Length: > 0 } address ? IPAddress.Parse(address) : IPAddress.Loopback;
             o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, hosting.SiloPort);
-            o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, hosting.GatewayPort);
+            o.GatewayListeningEndpoint = null;
         });
     }
 

@@ -13,7 +13,6 @@ public static class ServerHarness
         var all = new Dictionary<string, string>
         {
             ["Buckets:Hosting:SiloPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Buckets:Hosting:GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -82,13 +82,12 @@ public class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Settings go in through UseSetting because the program reads them while building the host.
-        var ports = FreeTcpPorts(2);
+        var ports = FreeTcpPorts(1);
         var settings = new Dictionary<string, string>
         {
             ["Buckets:Security:AdminToken"] = AdminToken,
             ["Buckets:Security:ClusterSecret"] = ClusterSecret,
             ["Buckets:Hosting:SiloPort"] = ports[0].ToString(CultureInfo.InvariantCulture),
-            ["Buckets:Hosting:GatewayPort"] = ports[1].ToString(CultureInfo.InvariantCulture),
             ["Buckets:Hosting:DataDirectory"] = _dataDirectory,
             // One port: the factory's Kestrel mode binds only its own URL. The split of public and internal
             // listeners is tested end to end against the real process (SurfaceTests).
