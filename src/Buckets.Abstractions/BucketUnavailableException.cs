@@ -7,9 +7,20 @@ namespace Buckets.Abstractions;
 [GenerateSerializer, Alias("Buckets.BucketUnavailableException")]
 public sealed class BucketUnavailableException : Exception
 {
+    /// <summary>The <see cref="Reason"/> of a write refused because its silo is above its memory high-water mark.</summary>
+    public const string MemoryPressure = "memory-pressure";
+
     /// <summary>Creates the exception.</summary>
     public BucketUnavailableException(string message, int retryAfterSeconds)
         : base(message) => RetryAfterSeconds = retryAfterSeconds;
+
+    /// <summary>Creates the exception with a machine-readable reason (the problem type HTTP answers with).</summary>
+    public BucketUnavailableException(string message, int retryAfterSeconds, string reason)
+        : base(message)
+    {
+        RetryAfterSeconds = retryAfterSeconds;
+        Reason = reason;
+    }
 
     /// <summary>Creates the exception with a default message.</summary>
     public BucketUnavailableException()
@@ -30,4 +41,8 @@ public sealed class BucketUnavailableException : Exception
     /// <summary>Seconds the caller should wait before retrying.</summary>
     [Id(0)]
     public int RetryAfterSeconds { get; }
+
+    /// <summary>Why, when a caller can act on it (<see cref="MemoryPressure"/>); <c>null</c> for a bucket that cannot serve safely yet.</summary>
+    [Id(1)]
+    public string? Reason { get; }
 }

@@ -28,8 +28,16 @@ public interface IBucketGrain : IGrainWithStringKey
     /// <summary>Replaces the bucket's policy and returns it; recorded with the backup server before it takes effect.</summary>
     ValueTask<BucketPolicy> SetPolicyAsync(BucketPolicy policy);
 
-    /// <summary>The bucket's live entries as an Englang snapshot (UTF-8).</summary>
-    ValueTask<byte[]> ExportAsync();
+    /// <summary>
+    /// The bucket's live entries as an Englang snapshot (UTF-8), in pieces of at most
+    /// <c>Buckets:Grain:TransferChunkBytes</c> (one entry larger than that is one larger piece), so a
+    /// bucket of any size exports without one buffer or one message holding it. The pieces, in order,
+    /// make one snapshot of the state at the moment the first piece was asked for: writes made while
+    /// it streams do not show. Its header counts the entries and its footer carries their digest, so
+    /// a reader can tell a complete export from a cut one. Ask with <c>WithBatchSize(1)</c> so each
+    /// message carries one piece.
+    /// </summary>
+    IAsyncEnumerable<byte[]> ExportAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Replaces the bucket's state with its backup at a change or a point in time (the latest when

@@ -12,6 +12,7 @@ public sealed partial class BucketGrain
     private readonly BackupLink _link = new();
     private bool _listedDirty;
     private long _reportedUnstoredBytes;
+    private Task? _loading;
 
     public ValueTask<ChangeBatch?> CollectChangesAsync(int maxChanges)
     {
@@ -94,7 +95,23 @@ public sealed partial class BucketGrain
             throw Unavailable("This copy of the bucket was superseded by a newer one; retry.");
         }
 
-        return _link.IsLoaded ? ValueTask.CompletedTask : new ValueTask(RehydrateAsync());
+        return _link.IsLoaded ? ValueTask.CompletedTask : new ValueTask(_loading ??= RehydrateOnceAsync());
+    }
+
+    /// <summary>
+    /// One rehydration however many calls wait for it: an export runs interleaved with the bucket's
+    /// other calls and must not open a second epoch beside theirs. A failure lets the next call retry.
+    /// </summary>
+    private async Task RehydrateOnceAsync()
+    {
+        try
+        {
+            await RehydrateAsync();
+        }
+        finally
+        {
+            _loading = null;
+        }
     }
 
     private async Task RehydrateAsync()

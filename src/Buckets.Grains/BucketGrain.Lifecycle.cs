@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Buckets.Abstractions;
 using Buckets.Abstractions.Backup;
 using Buckets.Grains.Backup;
@@ -42,17 +43,26 @@ public sealed partial class BucketGrain
         return policy;
     }
 
-    public async ValueTask<byte[]> ExportAsync()
+    public async IAsyncEnumerable<byte[]> ExportAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // Orleans runs this enumeration interleaved with the bucket's other calls, so everything it
+        // reads is captured in one synchronous step first; writes after that do not change what it sends.
         await EnsureReadyAsync();
         var now = Now;
-        return EnglangBatches.Snapshot(BucketId, now, _map.LastSeq, _policy, _map.LiveEntries(now));
+        var entries = _map.CaptureLive(now);
+        foreach (var chunk in EnglangBatches.SnapshotChunks(BucketId, now, _map.LastSeq, _policy, entries, _options.TransferChunkBytes))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return chunk;
+        }
     }
 
     public async ValueTask<RestoreResult> RestoreAsync(long? atSeq, DateTimeOffset? atTime)
     {
         await EnsureReadyAsync();
-        byte[]? snapshot;
+        // A restore may bring back far more than the bucket holds now.
+        RequireMemoryForNewData();
+        IReadOnlyList<byte[]>? snapshot;
         try
         {
             snapshot = await _backup.ReadStateAsync(BucketId, atSeq, atTime, CancellationToken.None);

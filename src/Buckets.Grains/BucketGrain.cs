@@ -2,6 +2,7 @@ using Buckets.Abstractions;
 using Buckets.Abstractions.Backup;
 using Buckets.Core;
 using Buckets.Grains.Backup;
+using Buckets.Grains.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private readonly BucketsMetrics _metrics;
     private readonly IBackupClient _backup;
     private readonly DirtyBuckets _dirty;
+    private readonly MemoryPressure _memory;
     private readonly IPersistentState<BucketMetadata> _metadata;
     private readonly ILogger<BucketGrain> _logger;
     private BucketMap _map;
@@ -29,6 +31,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private long _reportedEntries;
     private long _reportedExpirations;
     private long _reportedPending;
+    private long _reportedHeldBytes;
 
     public BucketGrain(
         IOptions<LimitsOptions> limits,
@@ -37,6 +40,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         BucketsMetrics metrics,
         IBackupClient backup,
         DirtyBuckets dirty,
+        MemoryPressure memory,
         [PersistentState("metadata", BucketMetadata.StorageName)] IPersistentState<BucketMetadata> metadata,
         ILogger<BucketGrain> logger)
     {
@@ -46,6 +50,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _metrics = metrics;
         _backup = backup;
         _dirty = dirty;
+        _memory = memory;
         _metadata = metadata;
         _logger = logger;
         _map = new BucketMap(_limits);
@@ -53,18 +58,23 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
 
     private string BucketId => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _metrics.BucketActivated();
-        // A bucket that migrated here arrives with its state; its timer and metrics start now.
+        // A bucket that migrated here arrives with its state (or where to take it from); its timer and metrics start now.
+        await TakeStateFromPiecesAsync();
         EnsureExpiryTimer();
         ReportMetrics();
-        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GrainsLog.Deactivating(_logger, BucketId, reason.ReasonCode.ToString());
+        if (_link.Serves && reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating)
+        {
+            await LeaveStateInPiecesAsync(cancellationToken);
+        }
+
         if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _link.Serves)
         {
             // Hand the bucket over with its state (see OnDehydrate) rather than dropping it.
@@ -80,8 +90,10 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _metrics.BucketDeactivated();
         _metrics.EntriesChanged(-_reportedEntries);
         _metrics.JournalChanged(-_reportedPending);
+        _memory.AddHeldBytes(-_reportedHeldBytes);
         _reportedEntries = 0;
         _reportedPending = 0;
+        _reportedHeldBytes = 0;
     }
 
     public async ValueTask<BucketValue?> GetAsync(string key)
@@ -97,6 +109,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     {
         RequireValidSet(command.Key, command.Value, command.TtlSeconds);
         await EnsureReadyAsync();
+        RequireMemoryForNewData();
         RequireRoomForUnstoredChanges();
         var now = Now;
         var result = _map.Set(command.Key, command.Value, ExpiryFor(command.TtlSeconds, now), command.IfVersion, command.CreateOnly, now);
@@ -133,10 +146,12 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
             throw new ArgumentException($"A batch holds 1 to {_limits.MaxBatchOperations} operations.", nameof(operations));
         }
 
+        var addsData = false;
         foreach (var op in operations)
         {
             if (op.Kind == BatchOperationKind.Set)
             {
+                addsData = true;
                 RequireValidSet(op.Key, op.Value ?? [], op.TtlSeconds);
             }
             else
@@ -146,6 +161,12 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         }
 
         await EnsureReadyAsync();
+        if (addsData)
+        {
+            // A batch of deletes only frees memory: it goes through under pressure.
+            RequireMemoryForNewData();
+        }
+
         RequireRoomForUnstoredChanges();
         var now = Now;
         var result = _map.ApplyBatch(operations, op => ExpiryFor(op.TtlSeconds, now), now);
@@ -181,6 +202,24 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private DateTimeOffset? ExpiryFor(long? ttlSeconds, DateTimeOffset now) =>
         (ttlSeconds ?? _policy.DefaultTtlSeconds) is { } ttl ? now.AddSeconds(ttl) : null;
 
+    /// <summary>
+    /// Admission control: above the silo's memory high-water mark a write that adds data is refused
+    /// before it changes anything, while reads and deletes go on. One volatile read on the hot path.
+    /// </summary>
+    private void RequireMemoryForNewData()
+    {
+        if (!_memory.IsUnderPressure)
+        {
+            return;
+        }
+
+        _metrics.MemoryRefusedWrite();
+        throw new BucketUnavailableException(
+            "Writes that add data are paused: this server is above its memory high-water mark (Buckets:Memory). Nothing was written; reads and deletes still work. Retry shortly.",
+            _options.RetryAfterSeconds,
+            BucketUnavailableException.MemoryPressure);
+    }
+
     private void RequireValidKey(string key)
     {
         if (KeyRules.Validate(key, _limits.MaxKeyBytes) is { } error)
@@ -212,6 +251,9 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         var pending = _map.Journal?.Count ?? 0;
         _metrics.JournalChanged(pending - _reportedPending);
         _reportedPending = pending;
+        var held = _map.StoredBytes + (_map.Journal?.Bytes ?? 0);
+        _memory.AddHeldBytes(held - _reportedHeldBytes);
+        _reportedHeldBytes = held;
         TrackUnstoredChanges();
     }
 }

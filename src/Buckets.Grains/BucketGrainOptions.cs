@@ -61,6 +61,14 @@ public sealed class BucketGrainOptions
     [Range(typeof(long), "1024", "1099511627776")]
     public long UnstoredBytesBudget { get; set; } = 1024L * 1024 * 1024;
 
+    /// <summary>
+    /// Most bytes of one piece when a whole bucket travels: an export, or a graceful move to another
+    /// silo. Each piece is one Orleans message, so this must stay well below Orleans' message size
+    /// limit (100 MB by default); a bucket larger than one piece goes in several. Default 4 MiB.
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int TransferChunkBytes { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Seconds a client is told to wait when a bucket cannot serve safely yet.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;

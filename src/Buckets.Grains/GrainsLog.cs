@@ -31,4 +31,19 @@ internal static partial class GrainsLog
 
     [LoggerMessage(1009, LogLevel.Warning, "Bucket {BucketId} refused a write: the silo holds {UnstoredBytes} bytes of changes the backup server has not stored, Buckets:Grain:UnstoredBytesBudget is {Budget}")]
     public static partial void UnstoredBudgetReached(ILogger logger, string bucketId, long unstoredBytes, long budget);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Silo under memory pressure: {MeasuredBytes} bytes measured, high-water mark {HighWaterBytes} (buckets hold {HeldBytes}); refusing writes that add data and deactivating idle buckets early")]
+    public static partial void MemoryPressureEntered(ILogger logger, long measuredBytes, long highWaterBytes, long heldBytes);
+
+    [LoggerMessage(1011, LogLevel.Information, "Silo left memory pressure: {MeasuredBytes} bytes measured, below {RecoveryBytes} (buckets hold {HeldBytes}); accepting writes again")]
+    public static partial void MemoryPressureLeft(ILogger logger, long measuredBytes, long recoveryBytes, long heldBytes);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Could not deactivate idle buckets under memory pressure; retrying at the next check")]
+    public static partial void SheddingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1013, LogLevel.Information, "Bucket {BucketId} left its state ({Bytes} bytes) in {Pieces} pieces for the silo it moves to")]
+    public static partial void HandoffLeft(ILogger logger, string bucketId, int pieces, long bytes);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Bucket {BucketId} could not hand its state over in pieces")]
+    public static partial void HandoffFailed(ILogger logger, string bucketId, Exception exception);
 }

@@ -51,13 +51,28 @@ public class ClusterFixture : IAsyncLifetime
             ConfigureServices(host.Services);
             host.AddBucketsServices();
         });
-        builder.ConfigureSilo((_, silo) => silo.AddBucketsGrains().AddMemoryGrainStorage(BucketMetadata.StorageName));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddBucketsGrains().AddMemoryGrainStorage(BucketMetadata.StorageName);
+            ConfigureSilo(silo);
+        });
+        builder.ConfigureClient(ConfigureClient);
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
     /// <summary>Services registered before the production ones, which only add what is missing (a fake backup client, say).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    /// <summary>Silo settings a test fixture adds (Orleans' own options, say).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
+
+    /// <summary>Settings of the test's cluster client.</summary>
+    protected virtual void ConfigureClient(IClientBuilder client)
     {
     }
 

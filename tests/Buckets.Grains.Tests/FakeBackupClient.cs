@@ -13,6 +13,7 @@ public sealed class FakeBackupClient : IBackupClient
     private readonly ConcurrentDictionary<string, long> _grantedLastSeq = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ChangeBatch>> _appended = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<byte[]>> _states = new(StringComparer.Ordinal);
     private long _epoch;
 
     public bool IsEnabled => true;
@@ -24,6 +25,9 @@ public sealed class FakeBackupClient : IBackupClient
     public void FailAppends(string bucketId) => _failing[bucketId] = 0;
 
     public void StoreAppends(string bucketId) => _failing.TryRemove(bucketId, out _);
+
+    /// <summary>A restore of <paramref name="bucketId"/> reads this saved state, in these pieces.</summary>
+    public void ServeState(string bucketId, IReadOnlyList<byte[]> pieces) => _states[bucketId] = pieces;
 
     public IReadOnlyList<ChangeBatch> Appended(string bucketId) =>
         _appended.TryGetValue(bucketId, out var batches) ? [.. batches] : [];
@@ -42,8 +46,8 @@ public sealed class FakeBackupClient : IBackupClient
         return Task.FromResult(new BackupAck(batch.BucketId, batch.Epoch, AckStatus.Stored, batch.ToSeq));
     }
 
-    public Task<byte[]?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken) =>
-        Task.FromResult<byte[]?>(null);
+    public Task<IReadOnlyList<byte[]>?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken) =>
+        Task.FromResult(_states.GetValueOrDefault(bucketId));
 
     public Task EraseAsync(string bucketId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

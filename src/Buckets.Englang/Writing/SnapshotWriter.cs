@@ -79,32 +79,21 @@ public static class SnapshotWriter
             count = list.Count;
         }
 
-        using var digest = new SnapshotDigest();
-        WriteRecord(new SnapshotHeaderRecord(at, bucketId, seq, count, durability, defaultTtl), output, flushTo, digest);
-        long written = 0;
+        using var writer = new SnapshotStreamWriter(bucketId, at, seq, durability, defaultTtl, count);
+        writer.WriteHeader(output);
         foreach (var (key, value, expiresAt, version) in entries)
         {
-            WriteRecord(new SnapshotEntryRecord(at, bucketId, key, value, expiresAt, version), output, flushTo, digest);
-            written++;
+            writer.WriteEntry(output, key, value, expiresAt, version);
+            FlushWhenFull(output, flushTo);
         }
 
-        if (written != count)
-        {
-            throw new InvalidOperationException($"The entries changed while the snapshot was written ({count} counted, {written} enumerated).");
-        }
-
-        var footer = new SnapshotFooterRecord(at, bucketId, seq, count, digest.Finish());
-        WriteRecord(footer, output, flushTo, null);
+        var footer = writer.WriteFooter(output);
+        FlushWhenFull(output, flushTo);
         return footer;
     }
 
-    private static void WriteRecord(EnglangRecord record, IBufferWriter<byte> output, Stream? flushTo, SnapshotDigest? digest)
+    private static void FlushWhenFull(IBufferWriter<byte> output, Stream? flushTo)
     {
-        RecordRules.Validate(record);
-        var span = output.GetSpan(RecordRules.MaxLineBytes(record));
-        var length = EnglangWriter.WriteLine(record, span);
-        digest?.AppendLine(span[..length]);
-        output.Advance(length);
         if (flushTo is not null && output is ArrayBufferWriter<byte> buffer && buffer.WrittenCount >= StreamFlushBytes)
         {
             Flush(buffer, flushTo);

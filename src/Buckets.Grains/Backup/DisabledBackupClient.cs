@@ -16,8 +16,8 @@ public sealed class DisabledBackupClient : IBackupClient
     public Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("Backups are disabled (Buckets:Backup:Mode is None).");
 
-    public Task<byte[]?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken) =>
-        Task.FromResult<byte[]?>(null);
+    public Task<IReadOnlyList<byte[]>?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<byte[]>?>(null);
 
     public Task EraseAsync(string bucketId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

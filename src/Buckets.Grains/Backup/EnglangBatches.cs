@@ -8,6 +8,8 @@ namespace Buckets.Grains.Backup;
 /// <summary>Turns a bucket's journal and state into Englang, and an Englang snapshot back into state.</summary>
 internal static class EnglangBatches
 {
+    private const int InitialChunkBufferBytes = 64 * 1024;
+
     /// <summary>
     /// Writes changes in order until the next would take the lines past <paramref name="maxBytes"/>;
     /// the first change is always written, however large. Returns the lines and the last change written.
@@ -53,6 +55,32 @@ internal static class EnglangBatches
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// The snapshot of captured entries as consecutive pieces of about <paramref name="chunkBytes"/>
+    /// (whole lines; a piece is never empty, so one entry larger than that makes a larger piece).
+    /// Concatenated they are one snapshot, as <see cref="Snapshot"/> writes it. Lazy: one piece is
+    /// built per step, so only one piece is held at a time.
+    /// </summary>
+    public static IEnumerable<byte[]> SnapshotChunks(string bucketId, DateTimeOffset now, long seq, BucketPolicy policy, IReadOnlyList<CapturedEntry> entries, int chunkBytes)
+    {
+        var ttl = policy.DefaultTtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        using var writer = new SnapshotStreamWriter(bucketId, now, seq, DurabilityName(policy.Durability), ttl, entries.Count);
+        var buffer = new ArrayBufferWriter<byte>(Math.Min(chunkBytes, InitialChunkBufferBytes));
+        writer.WriteHeader(buffer);
+        foreach (var entry in entries)
+        {
+            writer.WriteEntry(buffer, entry.Key, entry.CopyValue(), entry.ExpiresAt, entry.Version);
+            if (buffer.WrittenCount >= chunkBytes)
+            {
+                yield return buffer.WrittenSpan.ToArray();
+                buffer.ResetWrittenCount();
+            }
+        }
+
+        writer.WriteFooter(buffer);
+        yield return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Replays an Englang snapshot as of <paramref name="now"/>; throws <see cref="InvalidDataException"/> when it is damaged.</summary>
     public static ReplayState Load(byte[] snapshot, DateTimeOffset now)
     {
@@ -69,6 +97,23 @@ internal static class EnglangBatches
         }
 
         using var stream = new MemoryStream(snapshot, writable: false);
+        return Load(stream, now);
+    }
+
+    /// <summary>Replays an Englang snapshot that arrived in consecutive pieces; throws <see cref="InvalidDataException"/> when it is damaged.</summary>
+    public static ReplayState Load(IReadOnlyList<byte[]> pieces, DateTimeOffset now)
+    {
+        if (pieces.All(piece => piece.Length == 0))
+        {
+            return Load(Array.Empty<byte>(), now);
+        }
+
+        using var stream = new PiecesStream(pieces);
+        return Load(stream, now);
+    }
+
+    private static ReplayState Load(Stream stream, DateTimeOffset now)
+    {
         var result = BucketReplayer.Replay([("snapshot", stream)], new ReplayOptions(now));
         if (!result.Succeeded || result.TornTails.Count > 0)
         {

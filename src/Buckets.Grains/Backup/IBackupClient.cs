@@ -17,8 +17,8 @@ public interface IBackupClient
     /// <summary>Stores change lines (or a snapshot) durably before returning the acknowledgement.</summary>
     Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken);
 
-    /// <summary>Reads the saved state at a point, as an Englang snapshot; <c>null</c> when the bucket has no backup.</summary>
-    Task<byte[]?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken);
+    /// <summary>Reads the saved state at a point, as an Englang snapshot in consecutive pieces; <c>null</c> when the bucket has no backup.</summary>
+    Task<IReadOnlyList<byte[]>?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken);
 
     /// <summary>Deletes the bucket's backup files, leaving an audit line without data.</summary>
     Task EraseAsync(string bucketId, CancellationToken cancellationToken);

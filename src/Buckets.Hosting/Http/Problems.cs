@@ -29,6 +29,10 @@ public static class Problems
 
     public static ProblemHttpResult Unavailable(string detail) => Make(StatusCodes.Status503ServiceUnavailable, "unavailable", "The bucket is temporarily unavailable.", detail);
 
+    public static ProblemHttpResult MemoryPressure(string detail) => Make(StatusCodes.Status503ServiceUnavailable, "memory-pressure", "The server is low on memory.", detail);
+
+    public static ProblemHttpResult TooManyRequests(string detail) => Make(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests.", detail);
+
     /// <summary>The process holds as many request bodies as it may (<see cref="HttpSurfaceOptions.MaxBufferedBodyBytes"/>): 503, Retry-After 1 s.</summary>
     public static ProblemHttpResult Busy(HttpContext http)
     {

@@ -10,7 +10,10 @@ public sealed record BucketCaller(string BucketId)
 
     public static void Set(HttpContext context, string bucketId) => context.Items[ItemKey] = new BucketCaller(bucketId);
 
+    /// <summary>The caller authentication found, or <c>null</c> when the endpoint takes no API key.</summary>
+    public static BucketCaller? Get(HttpContext context) => context.Items.TryGetValue(ItemKey, out var caller) ? caller as BucketCaller : null;
+
     /// <summary>Minimal API binding: the authentication middleware has already run.</summary>
     public static ValueTask<BucketCaller?> BindAsync(HttpContext context, ParameterInfo parameter) =>
-        ValueTask.FromResult(context.Items.TryGetValue(ItemKey, out var caller) ? caller as BucketCaller : null);
+        ValueTask.FromResult(Get(context));
 }

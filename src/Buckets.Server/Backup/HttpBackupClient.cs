@@ -14,7 +14,8 @@ namespace Buckets.Server.Backup;
 /// Talks to a separate backup server over HTTP with the internal token (paths in
 /// <see cref="InternalBackupRoutes"/>). Englang travels as raw bytes both ways: a batch up to
 /// <see cref="BackupClientOptions.ChunkBytes"/> is one request, a larger one an upload of chunks
-/// committed as one batch; an epoch grant's snapshot is the response body. Each call has its own
+/// committed as one batch; an epoch grant's snapshot, or a restored state, is the response body,
+/// read in pieces of at most <see cref="BackupClientOptions.ChunkBytes"/>. Each call has its own
 /// timeout: <see cref="BackupClientOptions.RequestTimeout"/> for changes,
 /// <see cref="BackupClientOptions.TransferTimeout"/> for whatever carries a whole bucket.
 /// </summary>
@@ -31,7 +32,7 @@ public sealed class HttpBackupClient(HttpClient http, InternalToken token, IOpti
         response.EnsureSuccessStatusCode();
         var epoch = Header(response, InternalBackupRoutes.EpochHeader);
         var lastSeq = Header(response, InternalBackupRoutes.LastSeqHeader);
-        return new BackupEpoch(epoch, lastSeq, await ReadBodyAsync(response, deadline.Token));
+        return new BackupEpoch(epoch, lastSeq, await ReadPiecesAsync(response, deadline.Token));
     }
 
     public async Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken)
@@ -54,7 +55,7 @@ public sealed class HttpBackupClient(HttpClient http, InternalToken token, IOpti
         return await UploadAsync(batch, deadline.Token);
     }
 
-    public async Task<byte[]?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<byte[]>?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken)
     {
         var query = atSeq is { } seq ? $"?seq={seq}" : atTime is { } at ? $"?at={Uri.EscapeDataString(at.UtcDateTime.ToString("O", CultureInfo.InvariantCulture))}" : "";
         using var deadline = Deadline(_options.TransferTimeout, cancellationToken);
@@ -71,7 +72,7 @@ public sealed class HttpBackupClient(HttpClient http, InternalToken token, IOpti
         }
 
         response.EnsureSuccessStatusCode();
-        return await ReadBodyAsync(response, deadline.Token);
+        return await ReadPiecesAsync(response, deadline.Token);
     }
 
     public async Task EraseAsync(string bucketId, CancellationToken cancellationToken)
@@ -163,23 +164,30 @@ public sealed class HttpBackupClient(HttpClient http, InternalToken token, IOpti
             ? value
             : throw new InvalidDataException($"The backup server's answer has no valid {name} header.");
 
-    /// <summary>Reads a body into one exactly sized array; buffering a 200 MiB state would grow a stream by doubling, then copy it.</summary>
-    private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a body (a whole bucket's state) in pieces of at most <see cref="BackupClientOptions.ChunkBytes"/>:
+    /// no buffer as large as the bucket, none on the large-object heap beyond the piece size, and no
+    /// array-length limit on how large a bucket may be.
+    /// </summary>
+    internal async Task<IReadOnlyList<byte[]>> ReadPiecesAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        if (response.Content.Headers.ContentLength is not { } length)
-        {
-            return await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        }
-
-        if (length > Array.MaxLength)
-        {
-            throw new InvalidDataException($"The backup server answered {length} bytes, more than one array holds.");
-        }
-
-        var body = new byte[length];
+        var pieceBytes = (int)Math.Min(_options.ChunkBytes, Array.MaxLength);
+        var pieces = new List<byte[]>();
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        await stream.ReadExactlyAsync(body, cancellationToken);
-        return body;
+        while (true)
+        {
+            var piece = new byte[pieceBytes];
+            var filled = await stream.ReadAtLeastAsync(piece, pieceBytes, throwOnEndOfStream: false, cancellationToken);
+            if (filled > 0)
+            {
+                pieces.Add(filled == pieceBytes ? piece : piece[..filled]);
+            }
+
+            if (filled < pieceBytes)
+            {
+                return pieces;
+            }
+        }
     }
 
     private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)

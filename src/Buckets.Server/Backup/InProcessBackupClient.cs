@@ -13,16 +13,17 @@ public sealed class InProcessBackupClient(IBackupStore store, BackupIngest inges
     public async Task<BackupEpoch> OpenEpochAsync(string bucketId, CancellationToken cancellationToken)
     {
         var grant = await store.OpenEpochAsync(bucketId, cancellationToken);
-        return new BackupEpoch(grant.Epoch, grant.LastSeq, grant.Snapshot);
+        // The store in this process already holds the state in one array: nothing travels.
+        return new BackupEpoch(grant.Epoch, grant.LastSeq, [grant.Snapshot]);
     }
 
     public Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken) => ingest.StoreAsync(batch, cancellationToken);
 
-    public async Task<byte[]?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<byte[]>?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken)
     {
         try
         {
-            return (await store.ReadStateAsync(bucketId, atSeq, atTime, cancellationToken))?.Snapshot;
+            return await store.ReadStateAsync(bucketId, atSeq, atTime, cancellationToken) is { } state ? [state.Snapshot] : null;
         }
         catch (BackupCorruptException e)
         {

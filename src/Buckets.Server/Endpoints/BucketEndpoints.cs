@@ -20,8 +20,42 @@ public static class BucketEndpoints
         return app;
     }
 
-    private static async Task<IResult> ExportAsync(BucketCaller caller, BucketGrains grains) =>
-        TypedResults.Bytes(await grains.Get(caller.BucketId).ExportAsync(), "text/plain; charset=utf-8");
+    /// <summary>
+    /// Streams the export piece by piece (one grain message each, see <see cref="Abstractions.IBucketGrain.ExportAsync"/>):
+    /// neither this server nor the bucket's silo holds the whole snapshot. The first piece is fetched
+    /// before the status is sent, so a bucket that cannot serve still answers 503; a failure later
+    /// cuts the body short, which the snapshot's missing footer shows.
+    /// </summary>
+    private static async Task<IResult> ExportAsync(BucketCaller caller, BucketGrains grains, HttpContext http)
+    {
+        var pieces = grains.Get(caller.BucketId).ExportAsync(http.RequestAborted).WithBatchSize(1).GetAsyncEnumerator(http.RequestAborted);
+        try
+        {
+            if (!await pieces.MoveNextAsync())
+            {
+                throw new InvalidOperationException("An export always holds at least a header and a footer.");
+            }
+        }
+        catch
+        {
+            await pieces.DisposeAsync();
+            throw;
+        }
+
+        return TypedResults.Stream(
+            async body =>
+            {
+                await using (pieces)
+                {
+                    do
+                    {
+                        await body.WriteAsync(pieces.Current, http.RequestAborted);
+                    }
+                    while (await pieces.MoveNextAsync());
+                }
+            },
+            "text/plain; charset=utf-8");
+    }
 
     private static async Task<IResult> EraseAsync(BucketCaller caller, BucketGrains grains)
     {

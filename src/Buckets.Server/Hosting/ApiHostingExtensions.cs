@@ -4,6 +4,7 @@ using Buckets.Core;
 using Buckets.Hosting;
 using Buckets.Server.Endpoints;
 using Buckets.Server.Http;
+using Buckets.Server.RateLimiting;
 using Buckets.Server.Security;
 using Buckets.Hosting.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -23,6 +24,7 @@ public static class ApiHostingExtensions
         builder.Services.AddSingleton<IApiKeyValidator, ApiKeyValidator>();
         builder.Services.AddSingleton<BucketGrains>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.AddBucketsRateLimits();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
             kestrel.Limits.MaxRequestBodySize = Math.Max(limits.Value.MaxValueBytes, limits.Value.MaxBatchBytes) + RequestOverheadBytes);
         return builder;
@@ -33,6 +35,7 @@ public static class ApiHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBucketsEndpointGuard();
+        app.UseBucketsRateLimits();
         app.MapBucketsHealthAndMetrics();
         app.MapAdminEndpoints();
         app.MapKeysEndpoints();

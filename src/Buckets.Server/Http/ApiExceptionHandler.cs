@@ -36,7 +36,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unavailable(HttpContext context, BucketUnavailableException exception)
     {
         context.Response.Headers.RetryAfter = exception.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return Problems.Unavailable(exception.Message);
+        return exception.Reason == BucketUnavailableException.MemoryPressure
+            ? Problems.MemoryPressure(exception.Message)
+            : Problems.Unavailable(exception.Message);
     }
 
     [LoggerMessage(2001, LogLevel.Information, "Request failed with {ExceptionType}, answered {StatusCode}")]

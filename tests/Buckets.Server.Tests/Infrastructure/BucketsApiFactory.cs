@@ -6,6 +6,8 @@ using System.Net.Sockets;
 using Buckets.Abstractions.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Buckets.Server.Tests.Infrastructure;
 
@@ -13,7 +15,7 @@ namespace Buckets.Server.Tests.Infrastructure;
 /// Hosts the real server (HTTP pipeline plus an Orleans silo on free loopback ports) once for the
 /// whole test project, with small limits so limit tests stay cheap.
 /// </summary>
-public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminToken = "f6a221206f751aea050a99c71d459096aea24443f55e55f3a6f7985bf8d8a618";
     public const string ClusterSecret = "d94ed6ac277e736726711cb5ad4aa1f3b1102ab7d6a55d705c2ca3b072280100";
@@ -25,6 +27,7 @@ public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLi
     public const int MaxBatchBytes = 16384;
     public const int MaxKeyBytes = 512;
     public const long MaxTtlSeconds = 10L * 366 * 24 * 3600;
+    public const int TransferChunkBytes = 1024;
 
     private readonly IReadOnlyDictionary<string, string> _extraSettings;
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "buckets-server-tests-" + Guid.NewGuid().ToString("N"));
@@ -62,6 +65,8 @@ public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLi
         {
             Directory.Delete(_dataDirectory, recursive: true);
         }
+
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>A client without credentials.</summary>
@@ -111,17 +116,24 @@ public sealed class BucketsApiFactory : WebApplicationFactory<Program>, IAsyncLi
             ["Buckets:Limits:MaxListLimit"] = MaxListLimit.ToString(CultureInfo.InvariantCulture),
             ["Buckets:Limits:MaxBatchOperations"] = MaxBatchOperations.ToString(CultureInfo.InvariantCulture),
             ["Buckets:Limits:MaxBatchBytes"] = MaxBatchBytes.ToString(CultureInfo.InvariantCulture),
+            // The smallest pieces, so an export of a few entries already streams in several.
+            ["Buckets:Grain:TransferChunkBytes"] = TransferChunkBytes.ToString(CultureInfo.InvariantCulture),
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        foreach (var (key, value) in _extraSettings)
-        {
-            settings[key] = value;
-        }
-
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in settings.Concat(ExtraSettings))
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(ConfigureTestServices);
+    }
+
+    /// <summary>Settings a derived factory adds or overrides.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraSettings => _extraSettings;
+
+    /// <summary>Services a derived factory replaces, registered after the program's own.</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
     }
 
     private HttpClient ClientWithBearer(string token)
