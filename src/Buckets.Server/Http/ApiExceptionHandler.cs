@@ -1,6 +1,6 @@
-using Buckets.Hosting.Http;
 using System.Globalization;
 using Buckets.Abstractions;
+using Buckets.Hosting.Http;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Buckets.Server.Http;
@@ -41,6 +41,9 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
             : Problems.Unavailable(exception.Message);
     }
 
-    [LoggerMessage(2001, LogLevel.Information, "Request failed with {ExceptionType}, answered {StatusCode}")]
+    // Debug, not Information: under memory pressure or an unavailable backup every refused write
+    // lands here, and a line per request would flood the log; metrics count them, and the state
+    // changes behind them are logged once each.
+    [LoggerMessage(2001, LogLevel.Debug, "Request failed with {ExceptionType}, answered {StatusCode}")]
     private static partial void LogHandled(ILogger logger, string exceptionType, int statusCode);
 }
