@@ -14,14 +14,14 @@ public static class DurableFiles
     private const int ErrorInvalidArgument = 22;
 
     // Tests observe which paths were made durable (crash safety cannot be seen from file contents).
-    private static ImmutableList<(string Root, Action<string> OnSync)> s_watchers = [];
+    private static ImmutableList<(string Root, Action<string> OnSync)> _watchers = [];
 
     /// <summary>Calls <paramref name="onSync"/> with the full path of every file or directory under <paramref name="root"/> fsynced until disposed.</summary>
     public static IDisposable WatchSyncs(string root, Action<string> onSync)
     {
         var watcher = (Path.GetFullPath(root), onSync);
-        ImmutableInterlocked.Update(ref s_watchers, list => list.Add(watcher));
-        return new Unwatch(() => ImmutableInterlocked.Update(ref s_watchers, list => list.Remove(watcher)));
+        ImmutableInterlocked.Update(ref _watchers, list => list.Add(watcher));
+        return new Unwatch(() => ImmutableInterlocked.Update(ref _watchers, list => list.Remove(watcher)));
     }
 
     /// <summary>Flushes a file's data to disk.</summary>
@@ -179,7 +179,7 @@ public static class DurableFiles
 
     private static void Observed(string path)
     {
-        foreach (var (root, onSync) in s_watchers)
+        foreach (var (root, onSync) in _watchers)
         {
             var full = Path.GetFullPath(path);
             if (full.StartsWith(root, StringComparison.Ordinal))

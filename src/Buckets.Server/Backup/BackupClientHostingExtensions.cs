@@ -1,8 +1,8 @@
 using Buckets.Backup;
-using Buckets.Hosting;
 using Buckets.Backup.Pulling;
 using Buckets.Backup.Storage;
 using Buckets.Grains.Backup;
+using Buckets.Hosting;
 using Buckets.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using Buckets.Abstractions.Backup;
 using Buckets.Backup.Endpoints;
-using Buckets.Hosting.Security;
 using Buckets.Backup.Uploads;
 using Buckets.Grains.Backup;
+using Buckets.Hosting.Security;
 using Microsoft.Extensions.Options;
 
 namespace Buckets.Server.Backup;

@@ -1,9 +1,9 @@
-using Buckets.Hosting.Security;
-using Buckets.Hosting.Http;
 using System.Globalization;
 using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
 using Buckets.Core.Security;
+using Buckets.Hosting.Http;
+using Buckets.Hosting.Security;
 using Buckets.Server.Http;
 using Buckets.Server.Security;
 using Microsoft.Extensions.Options;

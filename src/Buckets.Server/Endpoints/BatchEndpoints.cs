@@ -1,8 +1,8 @@
-using Buckets.Hosting.Security;
-using Buckets.Hosting.Http;
 using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
 using Buckets.Core;
+using Buckets.Hosting.Http;
+using Buckets.Hosting.Security;
 using Buckets.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

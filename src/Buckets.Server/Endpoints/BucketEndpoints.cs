@@ -1,7 +1,7 @@
-using Buckets.Hosting.Security;
-using Buckets.Hosting.Http;
 using Buckets.Abstractions.Http;
 using Buckets.Core;
+using Buckets.Hosting.Http;
+using Buckets.Hosting.Security;
 using Buckets.Server.Http;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,3 @@
-using Buckets.Hosting.Security;
-using Buckets.Hosting.Http;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
@@ -7,6 +5,8 @@ using System.Text.Unicode;
 using Buckets.Abstractions;
 using Buckets.Abstractions.Http;
 using Buckets.Core;
+using Buckets.Hosting.Http;
+using Buckets.Hosting.Security;
 using Buckets.Server.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;

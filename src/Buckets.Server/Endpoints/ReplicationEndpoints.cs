@@ -1,7 +1,7 @@
-using Buckets.Hosting.Http;
 using Buckets.Abstractions.Backup;
-using Buckets.Hosting.Security;
 using Buckets.Grains.Backup;
+using Buckets.Hosting.Http;
+using Buckets.Hosting.Security;
 
 namespace Buckets.Server.Endpoints;
 

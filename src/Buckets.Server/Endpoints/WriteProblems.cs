@@ -1,5 +1,5 @@
-using Buckets.Hosting.Http;
 using Buckets.Abstractions;
+using Buckets.Hosting.Http;
 
 namespace Buckets.Server.Endpoints;
 

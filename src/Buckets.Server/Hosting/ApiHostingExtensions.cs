@@ -2,11 +2,11 @@ using Buckets.Backup.Endpoints;
 using Buckets.Backup.Storage;
 using Buckets.Core;
 using Buckets.Hosting;
+using Buckets.Hosting.Security;
 using Buckets.Server.Endpoints;
 using Buckets.Server.Http;
 using Buckets.Server.RateLimiting;
 using Buckets.Server.Security;
-using Buckets.Hosting.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
