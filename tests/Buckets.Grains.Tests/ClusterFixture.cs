@@ -21,6 +21,24 @@ public class ClusterFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>True while bucket <paramref name="id"/> has an activation on some silo.</summary>
+    public async Task<bool> IsActiveAsync(string id)
+    {
+        var stats = await Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        return stats.Any(s => s.GrainId.Key.ToString() == id);
+    }
+
+    /// <summary>Waits, polling every 200 ms, until bucket <paramref name="id"/> is deactivated; fails with <paramref name="what"/> past <paramref name="deadline"/>.</summary>
+    public async Task WaitDeactivatedAsync(string id, string what, TimeSpan deadline)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (await IsActiveAsync(id))
+        {
+            Assert.True(clock.Elapsed < deadline, $"{what} {id} still active after {clock.Elapsed}");
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
     protected virtual short Silos => 3;
 
     protected virtual IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>

@@ -79,15 +79,15 @@ public sealed class MemoryPressureTests(MemoryPressureClusterFixture fixture) : 
 
         // The idle timeout is 15 minutes: only pressure can collect either bucket within the deadline.
         await EnterPressureAsync();
-        await WaitDeactivatedAsync(cleanId, "stored bucket under pressure");
+        await fixture.WaitDeactivatedAsync(cleanId, "stored bucket under pressure (pressure idle age 1 s)", Deadline);
 
-        Assert.True(await IsActiveAsync(dirtyId), "a bucket holding unstored changes was deactivated under memory pressure");
+        Assert.True(await fixture.IsActiveAsync(dirtyId), "a bucket holding unstored changes was deactivated under memory pressure");
         Assert.Equal(1, (await dirty.GetStatsAsync()).Backup.PendingChanges);
         Assert.Equal([42], (await dirty.GetAsync("k"))!.Value);
 
         fixture.Backup.StoreAppends(dirtyId);
         Assert.NotNull(await fixture.StoreOnceAsync(dirtyId));
-        await WaitDeactivatedAsync(dirtyId, "bucket whose changes were stored, under pressure");
+        await fixture.WaitDeactivatedAsync(dirtyId, "bucket whose changes were stored, under pressure (pressure idle age 1 s)", Deadline);
         Assert.Contains(fixture.Backup.Appended(dirtyId), b => b.Englang.Length > 0);
     }
 
@@ -124,22 +124,6 @@ public sealed class MemoryPressureTests(MemoryPressureClusterFixture fixture) : 
         {
             Assert.True(clock.Elapsed < Deadline, $"timed out {what} after {clock.Elapsed}");
             await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
-    private async Task<bool> IsActiveAsync(string id)
-    {
-        var stats = await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
-        return stats.Any(s => s.GrainId.Key.ToString() == id);
-    }
-
-    private async Task WaitDeactivatedAsync(string id, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (await IsActiveAsync(id))
-        {
-            Assert.True(clock.Elapsed < Deadline, $"{what} {id} still active after {clock.Elapsed} (pressure idle age 1 s)");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
         }
     }
 }

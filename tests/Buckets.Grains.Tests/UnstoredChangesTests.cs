@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Buckets.Abstractions;
 
 namespace Buckets.Grains.Tests;
@@ -30,12 +29,12 @@ public sealed class UnstoredChangesTests(UnstoredBudgetClusterFixture fixture) :
         Assert.True((await dirty.SetAsync(new SetCommand("k", [42]))).Succeeded);
         Assert.True((await clean.SetAsync(new SetCommand("k", [7]))).Succeeded);
         Assert.NotNull(await fixture.StoreOnceAsync(cleanId));
-        Assert.True(await IsActiveAsync(dirtyId));
+        Assert.True(await fixture.IsActiveAsync(dirtyId));
 
         // The clean bucket was used last: once it is collected, the dirty one is past its idle timeout too.
-        await WaitDeactivatedAsync(cleanId, "stored bucket");
+        await fixture.WaitDeactivatedAsync(cleanId, "stored bucket (idle timeout 2 s)", Deadline);
 
-        Assert.True(await IsActiveAsync(dirtyId), "a bucket holding unstored changes was deactivated when idle");
+        Assert.True(await fixture.IsActiveAsync(dirtyId), "a bucket holding unstored changes was deactivated when idle");
         var stats = await dirty.GetStatsAsync();
         Assert.Equal(1, stats.Backup.PendingChanges);
         Assert.Equal([42], (await dirty.GetAsync("k"))!.Value);
@@ -44,7 +43,7 @@ public sealed class UnstoredChangesTests(UnstoredBudgetClusterFixture fixture) :
         fixture.Backup.StoreAppends(dirtyId);
         var batch = await fixture.StoreOnceAsync(dirtyId);
         Assert.Equal(stats.LastChange, batch?.ToSeq);
-        await WaitDeactivatedAsync(dirtyId, "bucket whose changes were stored");
+        await fixture.WaitDeactivatedAsync(dirtyId, "bucket whose changes were stored (idle timeout 2 s)", Deadline);
     }
 
     [Fact]
@@ -90,21 +89,5 @@ public sealed class UnstoredChangesTests(UnstoredBudgetClusterFixture fixture) :
         }
 
         Assert.True((await refusedBucket.SetAsync(new SetCommand($"k{written}", new byte[ValueBytes]))).Succeeded);
-    }
-
-    private async Task<bool> IsActiveAsync(string id)
-    {
-        var stats = await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
-        return stats.Any(s => s.GrainId.Key.ToString() == id);
-    }
-
-    private async Task WaitDeactivatedAsync(string id, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (await IsActiveAsync(id))
-        {
-            Assert.True(clock.Elapsed < Deadline, $"{what} {id} still active after {clock.Elapsed} (idle timeout 2 s)");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
     }
 }

@@ -36,31 +36,24 @@ public static class BackupAdminEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.Ok<List<BackupListItem>> List(IBackupStore store, BackupHealth health) =>
         TypedResults.Ok(store.ListBuckets().Select(id => new BackupListItem(id, health.Buckets.GetValueOrDefault(id))).ToList());
 
-    private static async Task<IResult> DescribeAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken)
-    {
-        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
-        {
-            return invalid;
-        }
-
-        var info = await store.DescribeAsync(bucketId, cancellationToken);
-        return info is null
-            ? TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound)
-            : TypedResults.Ok(info);
-    }
+    private static Task<IResult> DescribeAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken) =>
+        ForBucketAsync(bucketId, () => store.DescribeAsync(bucketId, cancellationToken));
 
     /// <summary>An operator accepts the loss in a bucket that fails closed (see <see cref="IBackupStore.RepairAsync"/>).</summary>
-    private static async Task<IResult> RepairAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken)
+    private static Task<IResult> RepairAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken) =>
+        ForBucketAsync(bucketId, () => store.RepairAsync(bucketId, cancellationToken));
+
+    /// <summary>400 for an invalid id, 404 when the store has no backup of the bucket, else the store's answer.</summary>
+    private static async Task<IResult> ForBucketAsync<T>(string bucketId, Func<Task<T?>> read)
+        where T : class
     {
         if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
         {
             return invalid;
         }
 
-        var repair = await store.RepairAsync(bucketId, cancellationToken);
-        return repair is null
-            ? TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound)
-            : TypedResults.Ok(repair);
+        return await read() is { } found
+            ? TypedResults.Ok(found)
+            : TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound);
     }
-
 }

@@ -40,6 +40,14 @@ public static class Problems
         return Make(StatusCodes.Status503ServiceUnavailable, "server-busy", "The server is busy.", "The server is reading as many request bodies as it may hold; retry shortly.");
     }
 
+    /// <summary>The answer to a body <see cref="BodyReader"/> did not read (413 over <paramref name="limit"/>, 503 busy), or null when it did.</summary>
+    public static ProblemHttpResult? Unread(RequestBody body, HttpContext http, string what, long limit) => body.Status switch
+    {
+        BodyReadStatus.TooLarge => TooLarge($"The {what} is larger than the limit of {limit} bytes."),
+        BodyReadStatus.Busy => Busy(http),
+        _ => null,
+    };
+
     public static ProblemHttpResult Make(int status, string type, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypeBase + type, extensions: extensions);
 }

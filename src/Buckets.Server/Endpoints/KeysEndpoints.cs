@@ -89,12 +89,9 @@ public static class KeysEndpoints
         byte[] value;
         using (var body = await bodies.ReadAsync(http.Request, limits.MaxValueBytes, http.RequestAborted))
         {
-            switch (body.Status)
+            if (Problems.Unread(body, http, "value", limits.MaxValueBytes) is { } unread)
             {
-                case BodyReadStatus.TooLarge:
-                    return Problems.TooLarge($"The value is larger than the limit of {limits.MaxValueBytes} bytes.");
-                case BodyReadStatus.Busy:
-                    return Problems.Busy(http);
+                return unread;
             }
 
             if (isText && !Utf8.IsValid(body.Span))

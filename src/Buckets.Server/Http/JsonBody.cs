@@ -24,12 +24,9 @@ public static class JsonBody
     {
         var request = http.Request;
         using var body = await http.RequestServices.GetRequiredService<BodyReader>().ReadAsync(request, maxBytes, http.RequestAborted);
-        switch (body.Status)
+        if (Problems.Unread(body, http, what, maxBytes) is { } unread)
         {
-            case BodyReadStatus.TooLarge:
-                return (default, Problems.TooLarge($"The {what} is larger than the limit of {maxBytes} bytes."));
-            case BodyReadStatus.Busy:
-                return (default, Problems.Busy(http));
+            return (default, unread);
         }
 
         if (allowEmpty && body.Span.IsEmpty)
