@@ -13,6 +13,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if ! ./scripts/install-packages.sh; then
+  echo "could not install the Debian packages the tests need (scripts/test-packages.txt)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
 # The cluster tests need PostgreSQL: use BUCKETS_TEST_POSTGRES when given, else start a throwaway
 # server on 127.0.0.1 (installed from Debian's packages when missing) and stop it at the end.
 if [ -z "${BUCKETS_TEST_POSTGRES:-}" ]; then
