@@ -1,4 +1,5 @@
 using Buckets.Backup.Endpoints;
+using Buckets.Backup.Events;
 using Buckets.Backup.Maintenance;
 using Buckets.Backup.Pulling;
 using Buckets.Backup.Status;
@@ -28,12 +29,18 @@ public static class BackupHostingExtensions
         services.AddOptions<PullOptions>().BindConfiguration(PullOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BackupAdminOptions>().BindConfiguration(BackupAdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventOptions>, EventOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<BackupEventLog>();
         services.TryAddSingleton<IBackupStore, FileBackupStore>();
         services.TryAddSingleton(sp => new BackupHealth(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<StatusOptions>>(),
-            sp.GetRequiredService<IOptions<BackupStoreOptions>>().Value.DataDirectory));
+            sp.GetRequiredService<IOptions<BackupStoreOptions>>().Value.DataDirectory,
+            sp.GetRequiredService<BackupEventLog>(),
+            sp.GetRequiredService<IOptions<EventOptions>>()));
         services.TryAddSingleton<BackupMetrics>();
         services.TryAddSingleton<BackupIngest>();
         services.AddHostedService<BackupPuller>();

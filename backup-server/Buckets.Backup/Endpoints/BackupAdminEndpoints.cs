@@ -1,17 +1,22 @@
+using System.Globalization;
+using Buckets.Backup.Events;
 using Buckets.Backup.Status;
 using Buckets.Backup.Storage;
 using Buckets.Hosting;
+using Buckets.Hosting.Http;
 using Buckets.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace Buckets.Backup.Endpoints;
 
 /// <summary>
-/// <c>/admin/v1/backups</c> and <c>/admin/v1/status</c> (admin token, internal surface), and <c>/status</c>:
-/// without a credential only whether the server is ready, since the details name silo addresses.
+/// <c>/admin/v1/backups</c>, <c>/admin/v1/status</c> and <c>/admin/v1/events</c> (admin token, internal
+/// surface), and <c>/status</c>: without a credential only whether the server is ready, since the
+/// details name silo addresses.
 /// </summary>
 public static class BackupAdminEndpoints
 {
@@ -23,6 +28,7 @@ public static class BackupAdminEndpoints
         group.MapPost("/{bucketId}/repair", RepairAsync);
         app.MapGet("/admin/v1/status", (BackupHealth health) => TypedResults.Ok(health.Snapshot())).RequireAdminToken().WithTags("Backup status");
         app.MapGet("/status", ReadinessAsync).WithTags("Backup status");
+        app.MapEventEndpoints();
         return app;
     }
 
@@ -33,8 +39,39 @@ public static class BackupAdminEndpoints
         return TypedResults.Json(new { ready, details = "/admin/v1/status" }, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static Microsoft.AspNetCore.Http.HttpResults.Ok<List<BackupListItem>> List(IBackupStore store, BackupHealth health) =>
-        TypedResults.Ok(store.ListBuckets().Select(id => new BackupListItem(id, health.Buckets.GetValueOrDefault(id))).ToList());
+    /// <summary>
+    /// <c>?after=&amp;limit=</c>: a page of buckets in the store's stable order (an array, as before paging);
+    /// when more follow, a <c>Link: &lt;...?after=ID&amp;limit=N&gt;; rel="next"</c> header names the next page.
+    /// </summary>
+    private static IResult List(HttpContext http, IBackupStore store, BackupHealth health, IOptions<BackupAdminOptions> options)
+    {
+        var query = http.Request.Query;
+        var settings = options.Value;
+        string? after = null;
+        if (query.ContainsKey("after"))
+        {
+            after = query["after"].ToString();
+            if (!BucketIds.IsValid(after))
+            {
+                return Problems.BadRequest("invalid-list-query", "'after' must be a bucket id (the last id of the previous page).");
+            }
+        }
+
+        var limit = settings.DefaultListLimit;
+        if (query.ContainsKey("limit")
+            && (!int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > settings.MaxListLimit))
+        {
+            return Problems.BadRequest("invalid-list-query", $"'limit' must be a whole number from 1 to {settings.MaxListLimit}.");
+        }
+
+        var page = store.ListBuckets(after, limit);
+        if (page.Next is { } next)
+        {
+            http.Response.Headers.Link = $"<{http.Request.PathBase}{http.Request.Path}?after={Uri.EscapeDataString(next)}&limit={limit}>; rel=\"next\"";
+        }
+
+        return TypedResults.Ok(page.Ids.Select(id => new BackupListItem(id, health.Buckets.GetValueOrDefault(id))).ToList());
+    }
 
     private static Task<IResult> DescribeAsync(string bucketId, IBackupStore store, CancellationToken cancellationToken) =>
         ForBucketAsync(bucketId, () => store.DescribeAsync(bucketId, cancellationToken));

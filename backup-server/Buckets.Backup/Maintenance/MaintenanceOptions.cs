@@ -17,4 +17,8 @@ public sealed class MaintenanceOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Buckets the retention sweep lists per step (it never holds every id of the store at once).</summary>
+    [Range(1, 100_000)]
+    public int SweepPageSize { get; set; } = 1000;
 }

@@ -18,4 +18,13 @@ public sealed class StatusOptions
     /// <summary>Least time between two disk samples.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan DiskSampleInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Most buckets whose last store and lag are kept in memory (for <c>GET /admin/v1/backups</c> and
+    /// for choosing what to compact); past it the ones stored longest ago are forgotten, so memory
+    /// follows the recently written buckets, not every bucket ever stored. A forgotten bucket is
+    /// still compacted by the next retention sweep.
+    /// </summary>
+    [Range(16, 10_000_000)]
+    public int MaxTrackedBuckets { get; set; } = 100_000;
 }

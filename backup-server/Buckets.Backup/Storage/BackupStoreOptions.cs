@@ -49,4 +49,12 @@ public sealed class BackupStoreOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan StateIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Most buckets the store keeps in memory at once (about 1 KB each); past it the least recently
+    /// used idle ones are dropped before <see cref="StateIdleTimeout"/>, so a sweep over millions of
+    /// buckets does not hold them all.
+    /// </summary>
+    [Range(16, 10_000_000)]
+    public int MaxCachedStates { get; set; } = 100_000;
 }

@@ -21,27 +21,43 @@ public static class BackupVerifier
             return collector.ToReport();
         }
 
-        var buckets = Path.Combine(dataDirectory, "buckets");
+        var buckets = Path.Combine(dataDirectory, BucketLayout.Folder);
         if (Directory.Exists(buckets))
         {
-            foreach (var directory in Directory.EnumerateDirectories(buckets).Order(StringComparer.Ordinal))
+            // One bucket at a time in layout order: a directory of millions of buckets is never listed whole.
+            foreach (var bucketId in BucketLayout.Enumerate(buckets, null))
             {
-                var bucketId = Path.GetFileName(directory);
-                if (BucketIds.IsValid(bucketId))
-                {
-                    BucketVerifier.Verify(directory, bucketId, collector);
-                }
-                else
-                {
-                    collector.Warning($"buckets/{bucketId}", null, "not a valid bucket id; the store ignores this folder");
-                }
+                BucketVerifier.Verify(BucketLayout.PathUnder(buckets, bucketId), bucketId, BucketLayout.RelativePath(bucketId), collector);
             }
+
+            ReportStrayFolders(buckets, collector);
         }
 
         VerifyAudit(Path.Combine(dataDirectory, "audit", ErasureAudit.FileName), collector);
         ReportPendingErasures(Path.Combine(dataDirectory, "audit", PendingErasures.FolderName), collector);
         VerifyWriteAheadLog(Path.Combine(dataDirectory, WriteAheadLog.Folder), collector);
         return collector.ToReport();
+    }
+
+    /// <summary>
+    /// Folders the store does not read: buckets still in the flat layout (moved when the store next
+    /// starts), and names that are neither a prefix folder nor a bucket id, at the top or in a leaf.
+    /// </summary>
+    private static void ReportStrayFolders(string buckets, VerificationCollector collector)
+    {
+        foreach (var id in BucketLayout.FlatFolders(buckets))
+        {
+            collector.Warning($"{BucketLayout.Folder}/{id}", null, $"a bucket folder of the flat layout; the store moves it to {BucketLayout.RelativePath(id)} when it next starts");
+        }
+
+        foreach (var path in Directory.EnumerateDirectories(buckets).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(path);
+            if (!BucketIds.IsValid(name))
+            {
+                collector.Warning($"{BucketLayout.Folder}/{name}", null, "not a prefix folder or a bucket id; the store ignores this folder");
+            }
+        }
     }
 
     /// <summary>The log's lines are checked like any Englang file; a log kept aside by recovery is damage an operator must look at.</summary>

@@ -8,9 +8,9 @@ internal static class BucketVerifier
     /// <summary>Header and footer of the empty base prepended to each generation.</summary>
     private const int EmptyBaseRecords = 2;
 
-    public static void Verify(string directory, string bucketId, VerificationCollector collector)
+    /// <summary>Verifies the folder <paramref name="directory"/> of <paramref name="bucketId"/>; <paramref name="folder"/> names it in findings.</summary>
+    public static void Verify(string directory, string bucketId, string folder, VerificationCollector collector)
     {
-        var folder = $"buckets/{bucketId}";
         BucketManifest? manifest;
         try
         {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Buckets.Backup.Events;
 using Buckets.Englang;
 
 namespace Buckets.Backup.Storage;
@@ -60,6 +62,18 @@ public sealed partial class FileBackupStore
         Invalidate(state);
         var lost = lastAcknowledged - good.LastSeq;
         StorageLog.Repaired(_logger, state.BucketId, good.LastSeq, lastAcknowledged, lost, newSeq);
+        _events?.Clear(BackupEventKind.CorruptionFound, state.BucketId);
+        _events?.Raise(
+            BackupEventKind.CorruptionRepaired,
+            BackupEventSeverity.Warning,
+            $"The backup of bucket {state.BucketId} was repaired: changes through {good.LastSeq} kept, {lost} acknowledged changes lost, recorded as change {newSeq}.",
+            new Dictionary<string, string>
+            {
+                ["bucketId"] = state.BucketId,
+                ["keptSeq"] = good.LastSeq.ToString(CultureInfo.InvariantCulture),
+                ["lost"] = lost.ToString(CultureInfo.InvariantCulture),
+                ["newSeq"] = newSeq.ToString(CultureInfo.InvariantCulture),
+            });
         return new BucketRepair(state.BucketId, true, good.LastSeq, newSeq, lost);
     }
 

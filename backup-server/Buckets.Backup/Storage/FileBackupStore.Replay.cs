@@ -54,6 +54,11 @@ public sealed partial class FileBackupStore
         if (keep is not null)
         {
             DurableFiles.CreateDirectory(keep);
+            _events?.Raise(
+                Events.BackupEventKind.CorruptionFound,
+                Events.BackupEventSeverity.Failure,
+                $"The write-ahead log could not be replayed whole; it is kept in {WriteAheadLog.Folder}/{Path.GetFileName(keep)} and the buckets it could not replay fail closed.",
+                new Dictionary<string, string> { ["kept"] = $"{WriteAheadLog.Folder}/{Path.GetFileName(keep)}" });
         }
 
         foreach (var (_, path) in files)

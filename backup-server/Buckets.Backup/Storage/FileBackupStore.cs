@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using Buckets.Backup.Events;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Buckets.Backup.Storage;
 
 /// <summary>
-/// The backup store on a local file system: <c>&lt;DataDirectory&gt;/buckets/&lt;bucketId&gt;/</c> holds a
-/// bucket's Englang snapshot and change segment files plus a <c>manifest.json</c> naming the live and
-/// retired ones; <c>&lt;DataDirectory&gt;/audit/erasures.englang</c> records erasures.
+/// The backup store on a local file system: <c>&lt;DataDirectory&gt;/buckets/&lt;h1&gt;/&lt;h2&gt;/&lt;bucketId&gt;/</c>
+/// (<see cref="BucketLayout"/>) holds a bucket's Englang snapshot and change segment files plus a
+/// <c>manifest.json</c> naming the live and retired ones; <c>&lt;DataDirectory&gt;/audit/erasures.englang</c>
+/// records erasures. A data directory of the flat layout (<c>buckets/&lt;bucketId&gt;/</c>) is moved to
+/// the prefix folders when the store is created.
 /// Operations on one bucket are serialised by a per-bucket semaphore; buckets run in parallel.
 /// Change lines of all buckets are made durable together by the <see cref="WriteAheadLog"/> (group
 /// commit) before they are written to their bucket's files. When the store is created it replays what
@@ -17,7 +21,6 @@ namespace Buckets.Backup.Storage;
 /// </summary>
 public sealed partial class FileBackupStore : IBackupStore, IDisposable
 {
-    private const string BucketsFolder = "buckets";
     private const string AuditFolder = "audit";
 
     private readonly ConcurrentDictionary<string, BucketState> _buckets = new(StringComparer.Ordinal);
@@ -30,8 +33,11 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
     private readonly OpenSegmentFiles _files;
     private readonly WriteAheadLog _wal;
     private readonly ITimer _evictions;
+    private readonly BackupEventLog? _events;
+    private int _trimming;
 
-    public FileBackupStore(IOptions<BackupStoreOptions> options, TimeProvider timeProvider, ILogger<FileBackupStore> logger)
+    /// <summary>Opens the store; with <paramref name="events"/> it raises corruption found and repaired.</summary>
+    public FileBackupStore(IOptions<BackupStoreOptions> options, TimeProvider timeProvider, ILogger<FileBackupStore> logger, BackupEventLog? events = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -40,9 +46,13 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(_options.DataDirectory, nameof(options));
         _time = timeProvider;
         _logger = logger;
+        _events = events;
         DataDirectory = Path.GetFullPath(_options.DataDirectory);
-        _bucketsDirectory = Path.Combine(DataDirectory, BucketsFolder);
+        _bucketsDirectory = Path.Combine(DataDirectory, BucketLayout.Folder);
         DurableFiles.CreateDirectory(_bucketsDirectory);
+
+        // Before anything reads a bucket folder: the log replay below finds them by the new layout.
+        BucketLayout.MigrateFlat(_bucketsDirectory, logger);
         _audit = new ErasureAudit(Path.Combine(DataDirectory, AuditFolder), logger);
         _pendingErasures = new PendingErasures(Path.Combine(DataDirectory, AuditFolder));
         _files = new OpenSegmentFiles(_options.OpenFileCacheSize);
@@ -66,19 +76,7 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
     public string ErasureAuditPath => _audit.FilePath;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> ListBuckets()
-    {
-        if (!Directory.Exists(_bucketsDirectory))
-        {
-            return [];
-        }
-
-        return [.. Directory.EnumerateDirectories(_bucketsDirectory)
-            .Select(Path.GetFileName)
-            .Where(BucketIds.IsValid)
-            .OfType<string>()
-            .Order(StringComparer.Ordinal)];
-    }
+    public BucketIdPage ListBuckets(string? after, int limit) => BucketLayout.Page(_bucketsDirectory, after, limit);
 
     /// <summary>Stops the log's writer and closes every file; what was acknowledged is already durable.</summary>
     public void Dispose()
@@ -93,37 +91,72 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
     /// (their files say it all; the next use loads them again), so memory follows the active buckets,
     /// not every bucket ever seen. A bucket in use right now (its gate taken) is left for the next round.
     /// </summary>
-    internal int EvictIdleStates()
-    {
-        var evicted = 0;
-        foreach (var (bucketId, state) in _buckets)
-        {
-            if (_time.GetElapsedTime(state.LastUsed) < _options.StateIdleTimeout || !state.Gate.Wait(0))
-            {
-                continue;
-            }
+    internal int EvictIdleStates() =>
+        _buckets.Values.Count(state => _time.GetElapsedTime(state.LastUsed) >= _options.StateIdleTimeout && TryEvict(state, idleOnly: true));
 
-            try
-            {
-                if (_time.GetElapsedTime(state.LastUsed) >= _options.StateIdleTimeout
-                    && _buckets.TryRemove(new KeyValuePair<string, BucketState>(bucketId, state)))
-                {
-                    _files.Close(state);
-                    state.Evicted = true;
-                    evicted++;
-                }
-            }
-            finally
-            {
-                state.Gate.Release();
-            }
+    /// <summary>
+    /// Keeps the cached states at most <see cref="BackupStoreOptions.MaxCachedStates"/> however many
+    /// buckets are used within <see cref="BackupStoreOptions.StateIdleTimeout"/> (a retention sweep visits
+    /// every bucket): the least recently used go first, a tenth below the limit so the sort is paid
+    /// once per many new buckets. Buckets in use right now stay.
+    /// </summary>
+    internal int TrimStates()
+    {
+        var limit = _options.MaxCachedStates;
+        if (_buckets.Count <= limit || Interlocked.Exchange(ref _trimming, 1) == 1)
+        {
+            return 0;
         }
 
-        return evicted;
+        try
+        {
+            var excess = _buckets.Count - limit + (limit / 10);
+            var evicted = _buckets.Values.OrderBy(state => state.LastUsed).Take(excess).ToList().Count(state => TryEvict(state, idleOnly: false));
+            StorageLog.StatesTrimmed(_logger, evicted, limit);
+            return evicted;
+        }
+        finally
+        {
+            Volatile.Write(ref _trimming, 0);
+        }
     }
 
-    private BucketState StateOf(string bucketId) =>
-        _buckets.GetOrAdd(bucketId, static (id, root) => new BucketState(id, Path.Combine(root, id)), _bucketsDirectory);
+    private bool TryEvict(BucketState state, bool idleOnly)
+    {
+        if (!state.Gate.Wait(0))
+        {
+            return false;
+        }
+
+        try
+        {
+            if ((idleOnly && _time.GetElapsedTime(state.LastUsed) < _options.StateIdleTimeout)
+                || !_buckets.TryRemove(new KeyValuePair<string, BucketState>(state.BucketId, state)))
+            {
+                return false;
+            }
+
+            _files.Close(state);
+            state.Evicted = true;
+            return true;
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    private BucketState StateOf(string bucketId)
+    {
+        // Stamped as used when made, so a trim never picks the state a caller is about to take.
+        var state = _buckets.GetOrAdd(bucketId, id => new BucketState(id, BucketLayout.PathUnder(_bucketsDirectory, id)) { LastUsed = _time.GetTimestamp() });
+        if (_buckets.Count > _options.MaxCachedStates)
+        {
+            TrimStates();
+        }
+
+        return state;
+    }
 
     /// <summary>Runs <paramref name="action"/> on the loaded bucket while holding its semaphore.</summary>
     private Task<T> WithBucketAsync<T>(string bucketId, string operation, Func<BucketState, T> action, CancellationToken cancellationToken) =>
@@ -166,6 +199,7 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
         catch (BackupCorruptException exception)
         {
             StorageLog.HistoryDamaged(_logger, bucketId, exception.FileName ?? FileNames.Manifest, exception.Line);
+            RaiseCorruptionFound(bucketId, exception);
             Invalidate(state);
             throw;
         }
@@ -202,6 +236,30 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
         var stamped = manifest with { LastSeq = state.LastSeq, LastChangeAt = state.LastChangeAt };
         ManifestFile.Save(state.Directory, stamped);
         state.Manifest = stamped;
+    }
+
+    /// <summary>Once per bucket per <see cref="EventOptions.RepeatInterval"/>: a damaged bucket fails every call (a grain retries its rehydration) until repaired.</summary>
+    private void RaiseCorruptionFound(string bucketId, BackupCorruptException exception)
+    {
+        var file = exception.FileName ?? FileNames.Manifest;
+        var details = new Dictionary<string, string>
+        {
+            ["bucketId"] = bucketId,
+            ["folder"] = BucketLayout.RelativePath(bucketId),
+            ["file"] = file,
+        };
+        if (exception.Line is { } line)
+        {
+            details["line"] = line.ToString(CultureInfo.InvariantCulture);
+        }
+
+        // The exception's message is not copied: it may quote a damaged line.
+        _events?.RaiseUnlessRecent(
+            bucketId,
+            BackupEventKind.CorruptionFound,
+            BackupEventSeverity.Failure,
+            $"The backup of bucket {bucketId} is damaged at {file}{(exception.Line is { } at ? $" line {at}" : "")}; the bucket fails closed until an operator repairs or restores it.",
+            details);
     }
 
     private DateTimeOffset Now() => StateSnapshots.ToEnglangPrecision(_time.GetUtcNow());

@@ -56,6 +56,10 @@ public interface IBackupStore
     /// <summary>Set when the store can no longer make writes durable (a failed fsync); a restart recovers from the files.</summary>
     Exception? Failure { get; }
 
-    /// <summary>Ids of all buckets with a folder in the store.</summary>
-    IReadOnlyList<string> ListBuckets();
+    /// <summary>
+    /// Up to <paramref name="limit"/> ids of buckets with a folder in the store, after the cursor
+    /// <paramref name="after"/> (null: from the start), in a stable order (<see cref="BucketLayout"/>);
+    /// a walk over every page sees each bucket present throughout exactly once, holding one page at a time.
+    /// </summary>
+    BucketIdPage ListBuckets(string? after, int limit);
 }

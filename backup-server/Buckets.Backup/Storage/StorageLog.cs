@@ -74,4 +74,13 @@ internal static partial class StorageLog
 
     [LoggerMessage(3035, LogLevel.Warning, "Bucket {BucketId} repaired by an operator: kept changes through {KeptSeq}, lost {Lost} acknowledged changes up to {LastSeq}; recorded as change {NewSeq}")]
     public static partial void Repaired(ILogger logger, string bucketId, long keptSeq, long lastSeq, long lost, long newSeq);
+
+    [LoggerMessage(3060, LogLevel.Information, "Moved {Count} bucket folders from the flat layout into hash-prefix folders")]
+    public static partial void LayoutMigrated(ILogger logger, int count);
+
+    [LoggerMessage(3061, LogLevel.Error, "Bucket {BucketId} has a folder in the flat layout and one at {Folder}; the flat one is left in place for an operator")]
+    public static partial void LayoutConflict(ILogger logger, string bucketId, string folder);
+
+    [LoggerMessage(3062, LogLevel.Debug, "Dropped {Count} cached bucket states to stay under {Limit}")]
+    public static partial void StatesTrimmed(ILogger logger, int count, int limit);
 }
