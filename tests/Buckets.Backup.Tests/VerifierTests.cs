@@ -39,9 +39,9 @@ public sealed class VerifierTests : IDisposable
         Assert.False(report.IsHealthy);
         // The damaged line first, then what follows from losing it (its change is missing).
         var problem = report.Problems[0];
-        Assert.Equal(($"buckets/a/{sealedFile}", (long?)2), (problem.File, problem.Line));
+        Assert.Equal(($"{BucketLayout.RelativePath("a")}/{sealedFile}", (long?)2), (problem.File, problem.Line));
         Assert.Contains("checksum", problem.Message, StringComparison.Ordinal);
-        Assert.All(report.Problems, p => Assert.Equal($"buckets/a/{sealedFile}", p.File));
+        Assert.All(report.Problems, p => Assert.Equal($"{BucketLayout.RelativePath("a")}/{sealedFile}", p.File));
         Assert.All(report.Problems, p => Assert.DoesNotContain("value", p.ToString(), StringComparison.Ordinal));
     }
 
@@ -59,10 +59,10 @@ public sealed class VerifierTests : IDisposable
 
         var report = BackupVerifier.VerifyDirectory(_t.Directory);
 
-        Assert.Contains(report.Warnings, w => w.File == $"buckets/a/{Path.GetFileName(_t.OpenSegmentPath("a"))}" && w.Line == 11 - FirstSeqOfOpen("a") + 1);
-        Assert.Contains(report.Warnings, w => w.File == "buckets/a/manifest.json.tmp");
-        Assert.Contains(report.Problems, p => p.File == $"buckets/c/{middle}" && p.Line == 1 && p.Message.Contains("gap", StringComparison.Ordinal));
-        Assert.DoesNotContain(report.Problems, p => p.File.StartsWith("buckets/a/", StringComparison.Ordinal));
+        Assert.Contains(report.Warnings, w => w.File == $"{BucketLayout.RelativePath("a")}/{Path.GetFileName(_t.OpenSegmentPath("a"))}" && w.Line == 11 - FirstSeqOfOpen("a") + 1);
+        Assert.Contains(report.Warnings, w => w.File == $"{BucketLayout.RelativePath("a")}/manifest.json.tmp");
+        Assert.Contains(report.Problems, p => p.File == $"{BucketLayout.RelativePath("c")}/{middle}" && p.Line == 1 && p.Message.Contains("gap", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.Problems, p => p.File.StartsWith(BucketLayout.RelativePath("a") + "/", StringComparison.Ordinal));
     }
 
     private long FirstSeqOfOpen(string bucket) =>

@@ -53,7 +53,7 @@ public static class BackupVerifier
         foreach (var path in Directory.EnumerateDirectories(buckets).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
-            if (!BucketIds.IsValid(name))
+            if (!BucketIds.IsValid(name) && !name.EndsWith(BucketLayout.AsideSuffix, StringComparison.Ordinal))
             {
                 collector.Warning($"{BucketLayout.Folder}/{name}", null, "not a prefix folder or a bucket id; the store ignores this folder");
             }

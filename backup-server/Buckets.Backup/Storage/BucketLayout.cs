@@ -20,6 +20,9 @@ public static class BucketLayout
     /// <summary>Characters of one prefix folder's name (one byte of the hash in hex).</summary>
     private const int PrefixLength = 2;
 
+    /// <summary>Suffix of a flat bucket folder set aside during the migration ('.' is never in an id).</summary>
+    internal const string AsideSuffix = ".flat";
+
     /// <summary>The two prefix folder names of <paramref name="bucketId"/>.</summary>
     public static (string First, string Second) PrefixOf(string bucketId)
     {
@@ -106,6 +109,23 @@ public static class BucketLayout
     /// </summary>
     internal static int MigrateFlat(string bucketsDirectory, ILogger logger)
     {
+        // A bucket whose id looks like a prefix folder ("ab") is set aside under a name no id can have
+        // before any prefix folder is made: the prefix folder "ab" would otherwise be made inside it.
+        var setAside = false;
+        foreach (var path in Directory.EnumerateDirectories(bucketsDirectory))
+        {
+            if (IsPrefixName(Path.GetFileName(path)) && IsFlatBucketFolder(path))
+            {
+                Directory.Move(path, path + AsideSuffix);
+                setAside = true;
+            }
+        }
+
+        if (setAside)
+        {
+            DurableFiles.SyncDirectory(bucketsDirectory);
+        }
+
         var moved = 0;
         var leaves = new HashSet<string>(StringComparer.Ordinal);
 
@@ -116,17 +136,16 @@ public static class BucketLayout
             movedInPass = 0;
             foreach (var path in Directory.EnumerateDirectories(bucketsDirectory))
             {
-                var name = Path.GetFileName(path);
-                if (!BucketIds.IsValid(name) || IsPrefixFolder(path, name) || !Directory.Exists(path))
+                if (FlatIdOf(path) is not { } id || IsPrefixName(Path.GetFileName(path)) || !Directory.Exists(path))
                 {
                     continue;
                 }
 
-                var target = PathUnder(bucketsDirectory, name);
+                var target = PathUnder(bucketsDirectory, id);
                 if (Directory.Exists(target))
                 {
                     // Two copies of one bucket: which holds what was acknowledged is for an operator to say.
-                    StorageLog.LayoutConflict(logger, name, RelativePath(name));
+                    StorageLog.LayoutConflict(logger, id, RelativePath(id));
                     continue;
                 }
 
@@ -156,13 +175,13 @@ public static class BucketLayout
     }
 
     /// <summary>
-    /// Folders of the flat layout that are still at the top of <paramref name="bucketsDirectory"/>
-    /// (what <see cref="MigrateFlat"/> would move), for the verifier.
+    /// Ids of the bucket folders still at the top of <paramref name="bucketsDirectory"/> (what
+    /// <see cref="MigrateFlat"/> would move), for the verifier.
     /// </summary>
     internal static IEnumerable<string> FlatFolders(string bucketsDirectory) =>
         Directory.EnumerateDirectories(bucketsDirectory)
-            .Where(path => Path.GetFileName(path) is var name && BucketIds.IsValid(name) && !IsPrefixFolder(path, name))
-            .Select(path => Path.GetFileName(path))
+            .Select(FlatIdOf)
+            .OfType<string>()
             .Order(StringComparer.Ordinal);
 
     /// <summary>True for a name that is one prefix level (two lowercase hex digits).</summary>
@@ -170,12 +189,30 @@ public static class BucketLayout
         name.Length == PrefixLength && name.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
 
     /// <summary>
-    /// A two-hex-digit folder holding only folders is a prefix level. A bucket id may also be two hex
-    /// digits, but a bucket folder of the flat layout holds files (its manifest) and never a folder.
-    /// An empty one is left where it is: it holds nothing to move.
+    /// The bucket id of a folder at the top of <c>buckets/</c> that is a bucket folder of the flat
+    /// layout (or one set aside by <see cref="MigrateFlat"/>), or null for a prefix folder or anything
+    /// else. A bucket id may be two hex digits like a prefix folder, but a bucket folder holds files
+    /// (its manifest) and never a folder; an empty two-hex-digit folder holds nothing to move.
     /// </summary>
-    private static bool IsPrefixFolder(string path, string name) =>
-        IsPrefixName(name) && !Directory.EnumerateFiles(path).Any();
+    private static string? FlatIdOf(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (name.EndsWith(AsideSuffix, StringComparison.Ordinal))
+        {
+            var id = name[..^AsideSuffix.Length];
+            return BucketIds.IsValid(id) ? id : null;
+        }
+
+        if (IsPrefixName(name))
+        {
+            return IsFlatBucketFolder(path) ? name : null;
+        }
+
+        return BucketIds.IsValid(name) ? name : null;
+    }
+
+    private static bool IsFlatBucketFolder(string path) =>
+        !Directory.EnumerateDirectories(path).Any() && Directory.EnumerateFiles(path).Any();
 
     private static IEnumerable<string> PrefixFolders(string directory) =>
         !Directory.Exists(directory)
