@@ -9,5 +9,6 @@ var root = new RootCommand("buckets: operate a Buckets cluster and read its plai
     RestoreCommand.Create(),
     KeysCommand.Create(),
     DbCommand.Create(),
+    BackupCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -23,7 +23,7 @@ public sealed class CliReplayTests : IAsyncLifetime
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "buckets-cli-replay-" + Guid.NewGuid().ToString("N"));
 
-    private string Folder => Path.Combine(_dataDirectory, "buckets", Bucket);
+    private string Folder => BucketLayout.PathOf(_dataDirectory, Bucket);
 
     public async ValueTask InitializeAsync()
     {

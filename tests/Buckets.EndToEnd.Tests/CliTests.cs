@@ -1,6 +1,9 @@
 using System.Net;
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Buckets.Abstractions.Http;
+using Buckets.Backup.Storage;
 using Buckets.EndToEnd.Tests.Infrastructure;
 
 namespace Buckets.EndToEnd.Tests;
@@ -27,10 +30,16 @@ public sealed class CliTests
         Assert.True(history.ExitCode == 0, history.Errors);
         Assert.Contains("set \"cart\" to \"3 apples\"", history.Output, StringComparison.Ordinal);
 
-        var files = Directory.GetFiles(Path.Combine(deployment.BackupDirectory, "buckets", id), "*.englang").Order(StringComparer.Ordinal).ToArray();
+        var files = Directory.GetFiles(BucketLayout.PathOf(deployment.BackupDirectory, id), "*.englang").Order(StringComparer.Ordinal).ToArray();
         var replay = await Cli.RunAsync(["replay", .. files]);
         Assert.True(replay.ExitCode == 0, replay.Errors);
         Assert.Contains("held \"note\" as \"line one\\nline \\\"two\\\"\"", replay.Output, StringComparison.Ordinal);
+
+        // The bucket's folder is found by its id under the data directory's hash-prefix folders.
+        var byId = await Cli.RunAsync("replay", "--bucket", id, "--dir", deployment.BackupDirectory);
+        Assert.True(byId.ExitCode == 0, byId.Errors);
+        Assert.Contains("held \"note\" as \"line one\\nline \\\"two\\\"\"", byId.Output, StringComparison.Ordinal);
+        Assert.Contains("held \"cart\" as \"3 apples\"", byId.Output, StringComparison.Ordinal);
 
         // Damage one byte of the first line of the change file: verify names the file and line 1.
         deployment.Silo!.Kill();
@@ -57,5 +66,43 @@ public sealed class CliTests
         using var client = deployment.Silo!.CreateClient(mint.Output.Trim());
         using var response = await client.GetAsync("/v1/bucket");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task BackupEventsShowsTheBackupServersEventsAlsoAfterItWasKilled()
+    {
+        // A reserve no disk can meet: the backup server's first disk sample raises DiskLimitReached.
+        await using var deployment = await Deployment.StartAsync(
+            remoteBackup: true,
+            backupSettings: new Dictionary<string, string> { ["Backup:Events:DiskReserveBytes"] = long.MaxValue.ToString(CultureInfo.InvariantCulture) });
+        var server = $"http://127.0.0.1:{deployment.BackupInternalPort}";
+        string[] events = ["backup", "events", "--server", server, "--admin-token", Deployment.AdminToken, "--kind", "DiskLimitReached", "--json"];
+
+        var first = await Poll.UntilAsync(
+            () => Cli.RunAsync(events),
+            run => run.ExitCode == 0 && IdsOf(run.Output).Count > 0,
+            TimeSpan.FromSeconds(30),
+            "a DiskLimitReached event on the backup server");
+        var id = IdsOf(first.Output)[0];
+
+        deployment.BackupServer!.Kill();
+        await deployment.StartBackupServerAsync();
+
+        var after = await Cli.RunAsync(events);
+        Assert.True(after.ExitCode == 0, after.Errors);
+        Assert.Contains(id, IdsOf(after.Output));
+        var lines = await Cli.RunAsync("backup", "events", "--server", server, "--admin-token", Deployment.AdminToken, "--severity", "failure");
+        Assert.True(lines.ExitCode == 0, lines.Errors);
+        Assert.Contains("Failure DiskLimitReached: The backup disk has", lines.Output, StringComparison.Ordinal);
+
+        var refused = await Cli.RunAsync("backup", "events", "--server", server, "--admin-token", Deployment.AdminToken, "--kind", "NoSuchKind");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("400", refused.Errors, StringComparison.Ordinal);
+    }
+
+    private static List<long> IdsOf(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetInt64())];
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Buckets.Backup.Storage;
 
 namespace Buckets.Cli.Backups;
 
 /// <summary>
 /// Where a bucket's backup lives under a backup data directory, and which of its files are live, as
-/// its <c>manifest.json</c> says. The only place in the CLI that knows the folder layout, so a change
-/// of layout (say, hash-prefixed subfolders) is made here.
+/// its <c>manifest.json</c> says. Folders are found through the store's own <see cref="BucketLayout"/>
+/// (<c>buckets/&lt;h1&gt;/&lt;h2&gt;/&lt;id&gt;</c>), so the CLI and the store never disagree on where a bucket lives.
 /// </summary>
 /// <remarks>
 /// The backup store's own manifest types (<c>Buckets.Backup.Storage.BucketManifest</c>, <c>ManifestFile</c>)
@@ -14,11 +15,10 @@ namespace Buckets.Cli.Backups;
 /// </remarks>
 internal sealed record BucketFolder(string Path, string BucketId, BucketFolder.Generation Live, IReadOnlyList<BucketFolder.Generation> Retired)
 {
-    private const string BucketsSubfolder = "buckets";
     private const string ManifestName = "manifest.json";
 
     /// <summary>The folder of <paramref name="bucketId"/> under the backup data directory.</summary>
-    public static string PathOf(string dataDirectory, string bucketId) => System.IO.Path.Combine(dataDirectory, BucketsSubfolder, bucketId);
+    public static string PathOf(string dataDirectory, string bucketId) => BucketLayout.PathOf(dataDirectory, bucketId);
 
     /// <summary>True when <paramref name="path"/> is a bucket folder (it holds a manifest).</summary>
     public static bool IsBucketFolder(string path) => File.Exists(System.IO.Path.Combine(path, ManifestName));

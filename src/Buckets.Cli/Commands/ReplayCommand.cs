@@ -1,12 +1,14 @@
 using System.CommandLine;
+using Buckets.Backup.Storage;
 using Buckets.Cli.Backups;
 using Buckets.Englang;
 
 namespace Buckets.Cli.Commands;
 
 /// <summary>
-/// <c>buckets replay FOLDER | FILE...</c>: replays a bucket's Englang files and prints the resulting
-/// state as an Englang snapshot. A bucket folder replays its live files as its manifest lists them;
+/// <c>buckets replay FOLDER | FILE... | --bucket ID [--dir DIR]</c>: replays a bucket's Englang files and
+/// prints the resulting state as an Englang snapshot. A bucket folder (named, or found by its id under a
+/// data directory's hash-prefix folders) replays its live files as its manifest lists them;
 /// files given by hand are put in replay order (snapshot first) or refused when they do not form one history.
 /// Read-only, so it is safe beside a running backup server.
 /// </summary>
@@ -16,15 +18,41 @@ internal static class ReplayCommand
     {
         var paths = new Argument<string[]>("paths")
         {
-            Description = "A bucket folder (data/backups/buckets/<id>), or Englang files of one bucket: one snapshot and the change files after it",
-            Arity = ArgumentArity.OneOrMore,
+            Description = "A bucket folder (data/backups/buckets/<h1>/<h2>/<id>), or Englang files of one bucket: one snapshot and the change files after it",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var bucket = new Option<string?>("--bucket") { Description = "Replay this bucket's folder under --dir instead of naming a folder or files" };
+        var directory = new Option<DirectoryInfo>("--dir")
+        {
+            Description = "With --bucket: the backup data directory",
+            DefaultValueFactory = _ => new DirectoryInfo(Path.Combine("data", "backups")),
         };
         var seq = CommonOptions.Seq();
         var at = CommonOptions.At();
-        var command = new Command("replay", "Replay a bucket's Englang files and print the resulting state") { paths, seq, at };
+        var command = new Command("replay", "Replay a bucket's Englang files and print the resulting state") { paths, bucket, directory, seq, at };
+        command.Validators.Add(result =>
+        {
+            var named = result.GetValue(paths) is { Length: > 0 };
+            if (named == result.GetValue(bucket) is not null)
+            {
+                result.AddError("Give a bucket folder or Englang files, or --bucket ID: one of them.");
+            }
+            else if (result.GetValue(bucket) is { } id && !BucketIds.IsValid(id))
+            {
+                result.AddError("A bucket id is 1 to 64 characters of a-z, 0-9, '-' and '_'.");
+            }
+        });
         command.SetAction(parse =>
         {
-            var given = parse.GetValue(paths)!.Select(Path.GetFullPath).ToList();
+            var given = parse.GetValue(bucket) is { } id
+                ? [BucketFolder.PathOf(parse.GetValue(directory)!.FullName, id)]
+                : parse.GetValue(paths)!.Select(Path.GetFullPath).ToList();
+            if (parse.GetValue(bucket) is not null && !Directory.Exists(given[0]))
+            {
+                Console.Error.WriteLine($"error: no backup of bucket {parse.GetValue(bucket)} in {given[0]}.");
+                return 1;
+            }
+
             var options = new ReplayOptions(DateTimeOffset.UtcNow) { StopAtSeq = parse.GetValue(seq), StopAtTime = parse.GetValue(at) };
             var (files, bucketId, error) = Plan(given, options);
             if (error is not null)
@@ -73,7 +101,7 @@ internal static class ReplayCommand
 
         if (!BucketFolder.IsBucketFolder(folders[0]))
         {
-            return ([], null, $"{folders[0]} has no manifest.json: give a bucket folder (data/backups/buckets/<id>) or Englang files.");
+            return ([], null, $"{folders[0]} has no manifest.json: give a bucket folder (data/backups/buckets/<h1>/<h2>/<id>, or --bucket <id>) or Englang files.");
         }
 
         BucketFolder folder;
