@@ -6,6 +6,7 @@ using Buckets.Backup.Maintenance;
 using Buckets.Backup.Pulling;
 using Buckets.Backup.Status;
 using Buckets.Backup.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using OptionsOf = Microsoft.Extensions.Options.Options;
@@ -244,6 +245,32 @@ public sealed class EventTests : IDisposable
         Assert.Equal("3", sweep.Details["buckets"]);
         Assert.Equal("0", sweep.Details["damaged"]);
         Assert.Equal(3, health.BucketsInStore);
+    }
+
+    [Fact]
+    public void BadEventSettingsStopTheStartNamingEachOne()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Backup:Store:DataDirectory"] = _t.Directory,
+            ["Backup:Events:DefaultPageLimit"] = "500",
+            ["Backup:Events:MaxPageLimit"] = "100",
+            ["Backup:Events:MaxFileBytes"] = "1048576",
+            ["Backup:Events:RetainedBytes"] = "65536",
+            ["Backup:Events:InfoInterval"] = "00:00:00",
+        });
+        builder.AddBackupCore();
+        using var host = builder.Build();
+
+        // What the start-up check (ValidateOnStart) reads: every rule broken, data annotations and cross-field ones together.
+        var failure = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<EventOptions>>().Value);
+
+        foreach (var setting in new[] { "DefaultPageLimit", "RetainedBytes", "InfoInterval" })
+        {
+            Assert.True(failure.Failures.Any(f => f.Contains(setting, StringComparison.Ordinal)), $"{setting} is not named: {failure.Message}");
+        }
     }
 
     [Fact]
