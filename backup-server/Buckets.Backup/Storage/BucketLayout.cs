@@ -103,8 +103,9 @@ public static class BucketLayout
     /// <summary>
     /// Moves every bucket folder of the flat layout (<c>buckets/&lt;id&gt;/</c>, before prefix folders)
     /// to its leaf, one rename each: a crash leaves each folder whole in one place or the other, and
-    /// the next start carries on (a folder already moved is not seen again). The leaves written to
-    /// and the <c>buckets</c> folder are fsynced before it returns, so the store never writes into a
+    /// the next start carries on (a folder already moved is not seen again). Folders are made and
+    /// renamed without an fsync each; every folder written to (leaves, their parents, then
+    /// <c>buckets</c>) is fsynced once at the end, before the store opens, so it never writes into a
     /// folder whose move could still be undone. Returns the number of folders moved.
     /// </summary>
     internal static int MigrateFlat(string bucketsDirectory, ILogger logger)
@@ -128,6 +129,7 @@ public static class BucketLayout
 
         var moved = 0;
         var leaves = new HashSet<string>(StringComparer.Ordinal);
+        var middles = new HashSet<string>(StringComparer.Ordinal);
 
         // Directory listings while entries are renamed away may miss some: repeat until a pass finds none.
         int movedInPass;
@@ -150,9 +152,10 @@ public static class BucketLayout
                 }
 
                 var leaf = Path.GetDirectoryName(target)!;
-                DurableFiles.CreateDirectory(leaf);
+                Directory.CreateDirectory(leaf);
                 Directory.Move(path, target);
                 leaves.Add(leaf);
+                middles.Add(Path.GetDirectoryName(leaf)!);
                 movedInPass++;
             }
 
@@ -162,9 +165,9 @@ public static class BucketLayout
 
         if (moved > 0)
         {
-            foreach (var leaf in leaves)
+            foreach (var folder in leaves.Concat(middles))
             {
-                DurableFiles.SyncDirectory(leaf);
+                DurableFiles.SyncDirectory(folder);
             }
 
             DurableFiles.SyncDirectory(bucketsDirectory);
