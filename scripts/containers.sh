@@ -65,8 +65,13 @@ stop_engine() {
   [ -f "$pid_file" ] || return 0
   local pid
   pid=$(cat "$pid_file")
+  kill -0 "$pid" 2>/dev/null || { rm -f "$pid_file"; return 0; }
+  # Another run on this machine may still use the engine: leave it to whoever stops last.
+  if [ -n "$(docker ps --quiet 2>/dev/null)" ]; then
+    log "dockerd (pid $pid) left running: containers still run"
+    return 0
+  fi
   rm -f "$pid_file"
-  kill -0 "$pid" 2>/dev/null || return 0
   kill -TERM "$pid"
   for _ in $(seq 1 $((engine_deadline_seconds * 10))); do
     kill -0 "$pid" 2>/dev/null || { log "stopped dockerd (pid $pid)"; return 0; }
@@ -152,9 +157,25 @@ base() {
   log "made $runtime_image and $sdk_image in $((SECONDS - started)) s"
 }
 
+# The image builds restore into a BuildKit cache mount (id buckets-nuget) that both Dockerfiles
+# share. Filling it from the host's own NuGet folder (which the solution build has just filled) makes
+# a cold build's restore take seconds instead of downloading every package again.
+seed_nuget_cache() {
+  local packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+  [ -d "$packages" ] || return 0
+  local started=$SECONDS
+  printf '%s\n' \
+    "FROM $sdk_image" \
+    "RUN --mount=type=cache,id=buckets-nuget,target=/root/.nuget/packages --mount=type=bind,target=/seed cp -an /seed/. /root/.nuget/packages/" |
+    DOCKER_BUILDKIT=1 docker build --network host --progress plain -t buckets-local/nuget-seed -f - "$packages" >"$state/build-nuget-seed.log" 2>&1 \
+    || die "filling the NuGet cache failed; see $state/build-nuget-seed.log"
+  log "NuGet cache filled from $packages in $((SECONDS - started)) s"
+}
+
 build() {
   engine
   base
+  seed_nuget_cache
   local started
   for spec in "buckets/server src/Buckets.Server/Dockerfile" "buckets/backup-server backup-server/Buckets.BackupServer/Dockerfile"; do
     set -- $spec

@@ -13,6 +13,9 @@ namespace Buckets.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class ManifestSecurity
 {
+    // An emptyDir without a sizeLimit still gets a bound here: a tmpfs is memory, not disk.
+    private const long UnboundedEmptyDirBytes = 64L * 1024 * 1024;
+
     private readonly V1PodSpec _pod;
     private readonly V1Container _container;
     private readonly HashSet<string> _claims;
@@ -130,8 +133,7 @@ public sealed class ManifestSecurity
 
         if (Volume(mount.Name)?.EmptyDir is { } emptyDir)
         {
-            // An emptyDir without a limit still gets one here: a tmpfs is memory, not disk.
-            var size = emptyDir.SizeLimit?.ToInt64() ?? 64L * 1024 * 1024;
+            var size = emptyDir.SizeLimit?.ToInt64() ?? UnboundedEmptyDirBytes;
             return ["--tmpfs", $"{mount.MountPath}:rw,size={size.ToString(CultureInfo.InvariantCulture)}"];
         }
 
