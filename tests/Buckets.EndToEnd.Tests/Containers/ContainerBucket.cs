@@ -21,8 +21,17 @@ public sealed class ContainerBucket(string id, string apiKey, string durability,
     /// <summary>Key to the last value a 2xx acknowledged.</summary>
     public Dictionary<string, string> Acknowledged { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Writes answered 503 that may still have been applied (a critical write the backup server did not
+    /// confirm): each may be there with its value or not at all, never with another value.
+    /// </summary>
+    public Dictionary<string, string> Unconfirmed { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Writes <paramref name="key"/> through <paramref name="silo"/>; records the value when acknowledged.</summary>
-    public async Task<HttpStatusCode> PutAsync(ContainerService silo, string key, string value)
+    public async Task<HttpStatusCode> PutAsync(ContainerService silo, string key, string value) => (await PutWithAnswerAsync(silo, key, value)).Status;
+
+    /// <summary>As <see cref="PutAsync"/>, with the answer's body (a problem's detail says what happened).</summary>
+    public async Task<(HttpStatusCode Status, string Body)> PutWithAnswerAsync(ContainerService silo, string key, string value)
     {
         using var client = silo.CreateClient(ApiKey);
         using var response = await client.PutAsync($"/v1/keys/{Uri.EscapeDataString(key)}", new StringContent(value, Encoding.UTF8, "text/plain"));
@@ -31,7 +40,18 @@ public sealed class ContainerBucket(string id, string apiKey, string durability,
             Acknowledged[key] = value;
         }
 
-        return response.StatusCode;
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Asserts <paramref name="entries"/> are exactly what was acknowledged, naming each difference.</summary>
+    public void AssertHolds(IReadOnlyDictionary<string, string>? entries, string when)
+    {
+        Assert.True(entries is not null, $"{this} did not answer {when}");
+        var missing = Acknowledged.Keys.Where(k => !entries.ContainsKey(k));
+        var extra = entries.Keys.Where(k => !Acknowledged.ContainsKey(k) && !(Unconfirmed.TryGetValue(k, out var maybe) && entries[k] == maybe));
+        var changed = Acknowledged.Keys.Where(k => entries.TryGetValue(k, out var v) && v != Acknowledged[k]);
+        var differences = missing.Select(k => $"missing {k}").Concat(extra.Select(k => $"unexpected {k} = {entries[k]}")).Concat(changed.Select(k => $"{k} = {entries[k]}, acknowledged {Acknowledged[k]}")).ToList();
+        Assert.True(differences.Count == 0, $"{this} {when}: {string.Join("; ", differences)}");
     }
 
     /// <summary>The bucket's entries read through <paramref name="silo"/>, or null while it cannot answer.</summary>
