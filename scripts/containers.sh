@@ -192,6 +192,7 @@ $(tail -n 40 "$state/build-${1#buckets/}.log")"
 
 compose_env() {
   if [ ! -f .env ]; then
+    (
     umask 077
     {
       echo "# Secrets of the local compose cluster (docker-compose.yml); made by scripts/containers.sh compose-env."
@@ -199,6 +200,7 @@ compose_env() {
       echo "BUCKETS_INTERNAL_TOKEN=$(openssl rand -base64 32)"
       echo "BUCKETS_CLUSTER_SECRET=$(openssl rand -base64 32)"
     } >.env
+    )
     log "wrote .env (owner-only)"
   fi
   if [ ! -f tls/tls.crt ]; then
@@ -214,9 +216,16 @@ compose_env() {
       openssl x509 -req -in silo.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 365 -extfile silo.ext -out tls.crt 2>/dev/null
       rm -f silo.csr silo.ext ca.srl
       # As a mounted Secret with fsGroup: readable by the app's group, not by others.
-      chmod 0440 tls.crt tls.key ca.crt
       chmod 0400 ca.key
-      [ "$(id -u)" -ne 0 ] || chgrp "$app_uid" tls.crt tls.key ca.crt
+      if [ "$(id -u)" -eq 0 ]; then
+        chgrp "$app_uid" . tls.crt tls.key ca.crt
+        chmod 0440 tls.crt tls.key ca.crt
+        chmod 0750 .
+      else
+        # Not root, so the files cannot be given the containers' group: readable by all instead.
+        chmod 0444 tls.crt tls.key ca.crt
+        chmod 0755 .
+      fi
     )
     log "wrote tls/ (a CA and a silo certificate it signed)"
   fi
