@@ -14,7 +14,7 @@ namespace Buckets.EndToEnd.Tests.Containers;
 /// then of the backup server.
 /// </summary>
 [Trait("Category", "Container")]
-public sealed partial class ContainerClusterTests(ContainerImages images) : IClassFixture<ContainerImages>
+public sealed partial class ContainerClusterTests : IClassFixture<ContainerImages>
 {
     private const int Silos = 3;
     private const int EntriesPerBucket = 10;
@@ -24,12 +24,9 @@ public sealed partial class ContainerClusterTests(ContainerImages images) : ICla
     private static readonly TimeSpan RecoveryDeadline = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly ContainerImages _images = images;
-
     [Fact]
     public async Task ImagesRunAsTheUserTheManifestsState()
     {
-        Assert.NotNull(_images);
         foreach (var (image, security) in new[] { (Docker.ServerImage, ContainerCluster.SiloSecurity), (Docker.BackupServerImage, ContainerCluster.BackupSecurity) })
         {
             var user = await Docker.RunAsync("image", "inspect", "--format", "{{.Config.User}}", image);

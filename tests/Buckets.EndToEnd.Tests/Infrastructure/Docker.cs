@@ -91,7 +91,16 @@ public static class Docker
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(deadline.Token);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, $"scripts/containers.sh {command} did not finish within {timeout}:\n{await output}{await errors}");
+        }
+
         return (process.ExitCode, await output + await errors);
     }
 }
