@@ -16,9 +16,12 @@
  * every step for the state any majority would hand a new activation (the highest (w, s) in it).
  *
  * Without switches the model is the page's protocol with the three rules the model showed it
- * needs (README, "Findings"): the base check of a batch, and a wiped replica that waits out what
- * it answered before the wipe and then reads R-Q+1 other replicas. Switches (spin -D...):
- *   PAGE_BATCH           a replica accepts a batch on its numbers alone, as the page says
+ * needs (README, "Findings"): a new activation sends a snapshot to every replica whose grant did
+ * not answer exactly the (w, s) it rehydrated from (as EpochElection does), and a wiped replica
+ * waits out what it answered before the wipe, then reads R-Q+1 other replicas. Switches:
+ *   PAGE_BATCH           the activation takes every replica to hold its base, as the page allows
+ *   REPLICA_BASE_CHECK   the same, but a replica accepts a batch only on the base it names: the
+ *                        other fix of PAGE_BATCH
  *   PAGE_RESYNC          a wiped replica copies p and the state from one peer, as the page says
  *   RESYNC_NOWAIT        it reads R-Q+1 peers but does not wait out its earlier answers
  *   BROKEN_GRANT_GE      a replica grants E when E >= p_r (instead of E > p_r)
@@ -83,6 +86,12 @@
 #else
 #define HIGHER(ww, ss) ((ww) > hBestW || ((ww) == hBestW && (ss) > hBestS))
 #endif
+#if defined(PAGE_BATCH) || defined(REPLICA_BASE_CHECK)
+#define HOLDS_BASE(rr) 1                /* the grain takes every replica to hold its base */
+#else
+#define HOLDS_BASE(rr) (ok[AR(aa, rr)] == GRANT && oe[AR(aa, rr)] == hg && ow[AR(aa, rr)] == hBestW && os[AR(aa, rr)] == hBestS)
+#endif
+
 #ifdef SEQ_START
 #define STARTED(b) (ph[b] == HOLDING || ph[b] == DONE)   /* an activation opens once the one before holds or gave up */
 #else
@@ -485,10 +494,14 @@ inline hold(aa) {
      S[aa] = hBestS; bw0[aa] = hBestW; bs0[aa] = hBestS;
      rehyd[aa] = hg;
      printf("MSC: A%d holds E=%d, rehydrates (w=%d, s=%d) from r%d\n", aa, hg, hBestW, hBestS, hBestR);
-     /* as the grain does today: it takes every replica to hold the base it rehydrated */
+     /* a replica whose grant answered exactly the chosen (w, s) holds the base; every other one
+        (behind, diverged, silent) is owed the state whole, as EpochElection's Holding does */
      hj = 0;
      do
-     :: hj < R -> pos[AR(aa, hj)] = hBestS; owed[AR(aa, hj)] = 0; hj++
+     :: hj < R ->
+        pos[AR(aa, hj)] = hBestS;
+        owed[AR(aa, hj)] = (HOLDS_BASE(hj) -> 0 : 1);
+        hj++
      :: else -> break
      od;
      checkRehydration(aa)
@@ -612,7 +625,7 @@ inline deliverBatch(aa, rr, answer) {
         s[rr] = bl[AR(aa, rr)]; w[rr] = be[AR(aa, rr)]
         printf("MSC: r%d stores A%d's snapshot at E=%d: (w=%d, s=%d)\n", rr, aa, be[AR(aa, rr)], w[rr], s[rr]);
      :: else ->
-#ifndef PAGE_BATCH
+#ifdef REPLICA_BASE_CHECK
         /* the base check: the replica's last change is this epoch's, or the base this epoch rehydrated from */
         if
         :: w[rr] != be[AR(aa, rr)] && !(w[rr] == bbw[AR(aa, rr)] && s[rr] == bbs[AR(aa, rr)]) -> hx = CONFLICT
