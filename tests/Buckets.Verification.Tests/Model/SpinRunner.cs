@@ -38,7 +38,7 @@ public static class SpinRunner
             File.Copy(Path.Combine(Root, ModelPath), Path.Combine(directory.FullName, "model.pml"));
             await RunStepAsync("spin", $"-a {configuration.SpinSwitches} model.pml", directory.FullName, cancellation);
             var optimization = configuration.Variant is null ? Optimized : Unoptimized;
-            var compression = configuration.Compressed ? "-DCOLLAPSE " : "";
+            var compression = configuration.Compression is { } flags ? flags + " " : "";
             await RunStepAsync("gcc", $"{optimization} {compression}{GccArguments}", directory.FullName, cancellation);
             var watch = Stopwatch.StartNew();
             var (_, output) = await RunStepAsync(Path.Combine(directory.FullName, "pan"), PanArguments, directory.FullName, cancellation, exitCodeMatters: false);
