@@ -10,6 +10,8 @@ started_pg=""
 cleanup() {
   rm -f "$log"
   if [ -n "$started_pg" ]; then ./scripts/postgres.sh stop >/dev/null 2>&1 || true; fi
+  # Stops dockerd only if scripts/containers.sh started it, and only once no container runs.
+  ./scripts/containers.sh stop-engine >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -42,12 +44,22 @@ if ! grep -q "Build succeeded" "$log"; then
 fi
 
 # Unit, in-process cluster, HTTP and deployment tests first; then the end-to-end tests, which start
-# real server processes, alone so they do not compete with the others for the machine's cores.
-dotnet test Buckets.sln -c Release --no-build --filter "Category!=E2E" 2>&1 | tee "$log"
+# real server processes, alone so they do not compete with the others for the machine's cores; then
+# the container tests, which build the images from their Dockerfiles and run the cluster from them.
+dotnet test Buckets.sln -c Release --no-build --filter "Category!=E2E&Category!=Container" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-dotnet test tests/Buckets.EndToEnd.Tests -c Release --no-build 2>&1 | tee -a "$log"
+dotnet test tests/Buckets.EndToEnd.Tests -c Release --no-build --filter "Category!=Container" 2>&1 | tee -a "$log"
 e2e_status=${PIPESTATUS[0]}
 [ "$status" -ne 0 ] || status=$e2e_status
+
+# The engine and the images (base images made once and kept while the machine keeps them). A failure
+# here is not the end: the container tests then fail and say why, and are counted.
+containers_started=$SECONDS
+./scripts/containers.sh build || echo "scripts/containers.sh build failed; the container tests will fail"
+dotnet test tests/Buckets.EndToEnd.Tests -c Release --no-build --filter "Category=Container" 2>&1 | tee -a "$log"
+container_status=${PIPESTATUS[0]}
+[ "$status" -ne 0 ] || status=$container_status
+echo "container step (engine, images, container tests): $((SECONDS - containers_started)) s"
 
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

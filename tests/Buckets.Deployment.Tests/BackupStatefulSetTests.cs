@@ -6,7 +6,7 @@ namespace Buckets.Deployment.Tests;
 /// <summary>The backup server keeps its data on a claim that survives pod and StatefulSet changes.</summary>
 public sealed class BackupStatefulSetTests
 {
-    private const string DataDirectory = "/var/lib/buckets-backup";
+    private const string DataDirectory = "/data";
 
     private static V1StatefulSet StatefulSet => Manifests.BackupStatefulSet;
 

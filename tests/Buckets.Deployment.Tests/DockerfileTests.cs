@@ -3,9 +3,10 @@ using Buckets.Deployment.Tests.Infrastructure;
 
 namespace Buckets.Deployment.Tests;
 
-/// <summary>Structure of the images, checked without a container engine.</summary>
+/// <summary>Structure of the images, checked without a container engine (the Container tests build and run them).</summary>
 public sealed class DockerfileTests
 {
+    private const string DataDirectory = "/data";
     private static readonly string[] RootUsers = ["root", "0"];
 
     public static TheoryData<string> Images => [.. ImageDefinition.All.Select(i => i.Image)];
@@ -18,9 +19,12 @@ public sealed class DockerfileTests
         var file = Dockerfile.Load(definition.Dockerfile);
 
         Assert.True(file.Stages.Count >= 2, $"{definition.Dockerfile} is not multi-stage");
-        Assert.Equal("mcr.microsoft.com/dotnet/sdk:10.0", Dockerfile.BaseImage(file.Stages[0]));
-        Assert.Equal("mcr.microsoft.com/dotnet/aspnet:10.0", Dockerfile.BaseImage(file.Stages[^1]));
-        Assert.Contains(file.InStage(0), i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet publish " + definition.Project, StringComparison.Ordinal) && i.Arguments.Contains("-c Release", StringComparison.Ordinal));
+        // Build arguments, so an air-gapped build can name local base images; Microsoft's by default.
+        Assert.Equal("${SDK_IMAGE}", Dockerfile.BaseImage(file.Stages[0]));
+        Assert.Equal("${RUNTIME_IMAGE}", Dockerfile.BaseImage(file.Stages[^1]));
+        Assert.Equal("mcr.microsoft.com/dotnet/sdk:10.0", file.DefaultBaseImage(file.Stages[0]));
+        Assert.Equal("mcr.microsoft.com/dotnet/aspnet:10.0", file.DefaultBaseImage(file.Stages[^1]));
+        Assert.Contains(file.InStage(0), i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet publish " + definition.Project + " -c Release", StringComparison.Ordinal));
         var entrypoint = Assert.Single(file.InStage(file.FinalStage), i => i.Keyword == "ENTRYPOINT");
         Assert.Contains($"\"{definition.EntryAssembly}\"", entrypoint.Arguments, StringComparison.Ordinal);
     }
@@ -93,6 +97,31 @@ public sealed class DockerfileTests
 
         Assert.NotEmpty(declared);
         Assert.Subset(exposed, declared.ToHashSet());
+    }
+
+    [Fact]
+    public void Both_images_share_one_build_stage_line_for_line()
+    {
+        // Identical instructions give identical layers, so building the second image compiles nothing again.
+        var stages = ImageDefinition.All.Select(i => Dockerfile.Load(i.Dockerfile))
+            .Select(f => f.Instructions.Where(i => i.Stage <= 0).Select(i => $"{i.Keyword} {i.Arguments}").ToList())
+            .ToList();
+
+        Assert.All(stages.Skip(1), stage => Assert.Equal(stages[0], stage));
+    }
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public void Data_directory_is_the_one_path_the_image_makes_writable(string image)
+    {
+        var file = Dockerfile.Load(ImageDefinition.For(image).Dockerfile);
+        var final = file.InStage(file.FinalStage).ToList();
+
+        var settings = final.Where(i => i.Keyword == "ENV" && i.Arguments.EndsWith("DataDirectory=" + DataDirectory, StringComparison.Ordinal));
+        Assert.Single(settings);
+        var made = Assert.Single(final, i => i.Keyword == "RUN");
+        Assert.Equal($"mkdir -p {DataDirectory} && chown $APP_UID:$APP_UID {DataDirectory}", made.Arguments);
+        Assert.All(final.Where(i => i.Keyword == "VOLUME"), v => Assert.Equal(DataDirectory, v.Arguments));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace Buckets.Hosting.Logging;
@@ -9,6 +10,9 @@ namespace Buckets.Hosting.Logging;
 /// <summary>The Serilog set-up of both executables: a bootstrap logger, then the configured one.</summary>
 public static class SerilogSetup
 {
+    private const string KestrelCategory = "Microsoft.AspNetCore.Server.Kestrel";
+    private const string KestrelOverridingUrlsMessage = "Overriding address(es)";
+
     /// <summary>Console logger used until configuration is read, so start-up failures are logged.</summary>
     public static void UseBootstrapLogger() => Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 
@@ -19,7 +23,8 @@ public static class SerilogSetup
     /// </summary>
     public static IHostApplicationBuilder AddBucketsLogging(this IHostApplicationBuilder builder)
     {
-        var serilog = new LoggerConfiguration().ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext();
+        var serilog = new LoggerConfiguration().ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext()
+            .Filter.ByExcluding(IsKestrelOverridingUrls);
         Log.Logger = (builder.Configuration.GetValue<bool>("Buckets:Logging:Json")
             ? serilog.WriteTo.Console(new CompactJsonFormatter())
             : serilog.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")).CreateLogger();
@@ -28,4 +33,15 @@ public static class SerilogSetup
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         return builder;
     }
+
+    /// <summary>
+    /// Kestrel's warning that endpoints set in code override <c>Urls</c>: HttpSurfaces listens in code on the
+    /// public URLs too, so nothing is overridden and the warning, at every start, would only mislead.
+    /// </summary>
+    private static bool IsKestrelOverridingUrls(LogEvent e) =>
+        e.Level == LogEventLevel.Warning
+        && e.MessageTemplate.Text.StartsWith(KestrelOverridingUrlsMessage, StringComparison.Ordinal)
+        && e.Properties.TryGetValue(Serilog.Core.Constants.SourceContextPropertyName, out var source)
+        && source is ScalarValue { Value: string category }
+        && category.StartsWith(KestrelCategory, StringComparison.Ordinal);
 }

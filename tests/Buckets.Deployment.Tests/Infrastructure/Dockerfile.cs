@@ -64,11 +64,29 @@ public sealed class Dockerfile
     public IEnumerable<DockerCopy> Copies(int stage) =>
         InStage(stage).Where(i => i.Keyword is "COPY" or "ADD").Select(ParseCopy);
 
-    /// <summary>Image reference of a FROM instruction, without "AS name".</summary>
+    /// <summary>Image reference of a FROM instruction as written, without "AS name" (may name an ARG).</summary>
     public static string BaseImage(DockerInstruction from)
     {
         var words = from.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => !w.StartsWith("--", StringComparison.Ordinal)).ToList();
         return words[0];
+    }
+
+    /// <summary>Defaults of the ARGs declared before the first FROM, the only ones a FROM line can use.</summary>
+    public IReadOnlyDictionary<string, string> GlobalArguments =>
+        Instructions.Where(i => i.Stage < 0 && i.Keyword == "ARG")
+            .Select(i => i.Arguments.Split('=', 2))
+            .ToDictionary(parts => parts[0], parts => parts.Length > 1 ? parts[1] : "", StringComparer.Ordinal);
+
+    /// <summary>The image a FROM pulls when no build argument is given: <c>${NAME}</c> replaced by its default.</summary>
+    public string DefaultBaseImage(DockerInstruction from)
+    {
+        var image = BaseImage(from);
+        foreach (var (name, value) in GlobalArguments)
+        {
+            image = image.Replace("${" + name + "}", value, StringComparison.Ordinal).Replace("$" + name, value, StringComparison.Ordinal);
+        }
+
+        return image;
     }
 
     private static DockerCopy ParseCopy(DockerInstruction instruction)
