@@ -250,6 +250,7 @@ start_buckets() { # name port mode(InProcess|None) -> sets BUCKETS_PID
       Buckets__Hosting__SiloPort="$silo" \
       Buckets__Backup__Mode="$mode" \
       Buckets__Http__InternalUrls="" \
+      Buckets__Resp__Port="${resp_port:-0}" \
       DOTNET_gcServer="$SERVER_GC" \
       dotnet "$BIN/server/Buckets.Server.dll" --urls "http://127.0.0.1:$port") >"$LOGS/$name.log" 2>&1 &
   BUCKETS_PID=$!
