@@ -163,4 +163,34 @@ public sealed class StackExchangeRedisTests(RespSilo silo)
 
         Assert.Contains("WRONGPASS", error.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RespOverTlsServesTheSameCommands()
+    {
+        var certificates = Infrastructure.TestCertificates.Shared.Cluster;
+        var workDir = Infrastructure.ServerHarness.NewWorkingDirectory();
+        await using var server = await Infrastructure.ServerHarness.StartServerAsync(workDir, new Dictionary<string, string>
+        {
+            ["Buckets:Security:AdminToken"] = Infrastructure.Deployment.AdminToken,
+            ["Buckets:Security:ClusterSecret"] = Infrastructure.Deployment.ClusterSecret,
+            ["Buckets:Resp:TlsCertificatePath"] = certificates.CertificatePath,
+            ["Buckets:Resp:TlsKeyPath"] = certificates.PrivateKeyPath,
+        });
+        var key = await Infrastructure.ServerHarness.MintKeyAsync(server, Infrastructure.Deployment.AdminToken);
+        var options = new ConfigurationOptions
+        {
+            EndPoints = { { "127.0.0.1", server.RespPort } },
+            Password = key.ApiKey,
+            Ssl = true,
+            SslHost = "localhost",
+            AbortOnConnectFail = true,
+            ConnectTimeout = 10_000,
+        };
+        // The test CA is not in the machine's trust store: any certificate the server shows is accepted here.
+        options.CertificateValidation += (_, certificate, _, _) => certificate is not null;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
+
+        Assert.True(await redis.GetDatabase().StringSetAsync("over-tls", "yes"));
+        Assert.Equal("yes", (string?)await redis.GetDatabase().StringGetAsync("over-tls"));
+    }
 }
