@@ -21,11 +21,6 @@ public sealed class RespOptionsValidator(IOptions<LimitsOptions> limits) : IVali
             failures.Add($"Buckets:Resp:MaxCommandBytes ({options.MaxCommandBytes}) must hold one value of Buckets:Limits:MaxValueBytes ({limits.Value.MaxValueBytes}).");
         }
 
-        if (options.MaxPendingReplies > limits.Value.MaxBatchOperations)
-        {
-            failures.Add($"Buckets:Resp:MaxPendingReplies ({options.MaxPendingReplies}) must not exceed Buckets:Limits:MaxBatchOperations ({limits.Value.MaxBatchOperations}): a pipeline goes to its bucket as one batch.");
-        }
-
         var hasCertificate = !string.IsNullOrWhiteSpace(options.TlsCertificatePath);
         var hasKey = !string.IsNullOrWhiteSpace(options.TlsKeyPath);
         if (hasCertificate != hasKey)

@@ -32,6 +32,7 @@ public sealed class RespServer
         ParserLimits = new RespParserLimits(Options.MaxInlineBytes, Options.MaxArguments,
             Math.Max(limits.Value.MaxValueBytes, limits.Value.MaxKeyBytes), Options.MaxCommandBytes);
         StartedAt = time.GetUtcNow();
+        MaxRun = Math.Min(Options.MaxPendingReplies, limits.Value.MaxBatchOperations);
     }
 
     public RespOptions Options { get; }
@@ -47,6 +48,9 @@ public sealed class RespServer
     public ILogger Logger { get; }
 
     public DateTimeOffset StartedAt { get; }
+
+    /// <summary>Most commands of one grain call: the pending-reply bound, within what a bucket takes in one call (the batch limit).</summary>
+    public int MaxRun { get; }
 
     /// <summary>Open connections now.</summary>
     public int OpenConnections => Volatile.Read(ref _open);

@@ -80,6 +80,7 @@ internal sealed partial class RespSession
         _name = null;
         _bucket = null;
         _bucketId = null;
+        _apiKey = null;
     }
 
     private static void Select(byte[] index, IBufferWriter<byte> output)

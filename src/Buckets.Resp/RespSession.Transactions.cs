@@ -67,10 +67,10 @@ internal sealed partial class RespSession
             return;
         }
 
-        if (_multi!.Count >= server.Options.MaxPendingReplies)
+        if (_multi!.Count >= server.MaxRun)
         {
             _multiAborted = true;
-            RespWriter.Error(output, $"ERR a transaction holds at most {server.Options.MaxPendingReplies} commands (Buckets:Resp:MaxPendingReplies)");
+            RespWriter.Error(output, $"ERR a transaction holds at most {server.MaxRun} commands (Buckets:Resp:MaxPendingReplies, Buckets:Limits:MaxBatchOperations)");
             return;
         }
 

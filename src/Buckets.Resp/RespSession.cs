@@ -19,6 +19,7 @@ internal sealed partial class RespSession(RespServer server, long id, IPEndPoint
     private readonly List<KeyCommandTranslation> _run = [];
     private IBucketGrain? _bucket;
     private string? _bucketId;
+    private string? _apiKey;
     private int _protocol = 2;
     private string? _name;
 
@@ -41,6 +42,11 @@ internal sealed partial class RespSession(RespServer server, long id, IPEndPoint
             if (Authenticated && _multi is null && KeyCommands.TryTranslate(name, args, server.Options, out var translation))
             {
                 _run.Add(translation);
+                if (_run.Count >= server.MaxRun)
+                {
+                    await SendRunAsync(output);
+                }
+
                 continue;
             }
 
@@ -86,6 +92,18 @@ internal sealed partial class RespSession(RespServer server, long id, IPEndPoint
     /// </summary>
     private async ValueTask<(KeyReply[]? Replies, KeyReply? Failure)> CallAsync(IReadOnlyList<KeyCommand> commands, IReadOnlyList<WatchedKey>? watched)
     {
+        // Checked again on every grain call (a few hundred ns), so a revoked key stops working on
+        // connections it opened as soon as HTTP refuses it, not when they reconnect.
+        if (!server.ApiKeys.TryValidate(_apiKey, out var bucketId) || bucketId != _bucketId)
+        {
+            // Not Reset: the waiting run still needs its replies (each gets this error).
+            _bucket = null;
+            _bucketId = null;
+            _apiKey = null;
+            _watched = null;
+            return (null, KeyReply.Fail("NOAUTH the API key of this connection is no longer valid (revoked); AUTH again."));
+        }
+
         try
         {
             return (await _bucket!.RunAsync(commands, watched), null);
@@ -203,6 +221,7 @@ internal sealed partial class RespSession(RespServer server, long id, IPEndPoint
         }
 
         _bucketId = valid;
+        _apiKey = Encoding.Latin1.GetString(apiKey);
         _bucket = server.Bucket(valid);
         return null;
     }

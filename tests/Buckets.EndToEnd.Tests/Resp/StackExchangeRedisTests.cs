@@ -165,6 +165,37 @@ public sealed class StackExchangeRedisTests(RespSilo silo)
     }
 
     [Fact]
+    public async Task RevokedKeyStopsWorkingOnAnOpenConnection()
+    {
+        var (apiKey, _) = await silo.NewBucketAsync();
+        await using var redis = await RespSilo.ConnectAsync(silo.Port, apiKey);
+        var db = redis.GetDatabase();
+        Assert.True(await db.StringSetAsync("before", "1"));
+
+        using var admin = silo.Deployment.Silo!.CreateClient(Infrastructure.Deployment.AdminToken);
+        using var revoke = await admin.PostAsync($"/admin/keys/{apiKey[..apiKey.IndexOf('.', StringComparison.Ordinal)]}/revoke", null);
+        Assert.True(revoke.IsSuccessStatusCode, $"revoke: {(int)revoke.StatusCode}");
+
+        var error = await Infrastructure.Poll.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    await db.StringGetAsync("before");
+                    return null;
+                }
+                catch (RedisServerException e)
+                {
+                    return e.Message;
+                }
+            },
+            message => message is not null,
+            TimeSpan.FromSeconds(15),
+            "a GET on the open connection to be refused after the revocation");
+        Assert.StartsWith("NOAUTH", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RespOverTlsServesTheSameCommands()
     {
         var certificates = Infrastructure.TestCertificates.Shared.Cluster;
