@@ -1,3 +1,4 @@
+using Buckets.Backup.Cluster;
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Maintenance;
 using Buckets.Backup.Pulling;
@@ -27,6 +28,8 @@ public static class BackupHostingExtensions
         services.AddOptions<BackupStoreOptions>().BindConfiguration(BackupStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PullOptions>().BindConfiguration(PullOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BackupClusterOptions>().BindConfiguration(BackupClusterOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BackupClusterOptions>, BackupClusterOptionsValidator>();
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBackupStore, FileBackupStore>();
@@ -50,6 +53,10 @@ public static class BackupHostingExtensions
         builder.Services.AddSingleton<UploadSpool>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         builder.Services.AddSingleton<IChangeFeedSource, RegisteredSilosFeedSource>();
+        builder.Services.AddSingleton<PeerMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());
+        builder.Services.AddHttpClient(PeerMonitor.HttpClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHttpClient(HttpChangeFeed.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHealthChecks().AddCheck<DataDirectoryHealthCheck>("data-directory", tags: [BucketsHostingExtensions.ReadyTag]);
