@@ -1,3 +1,4 @@
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Cluster;
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Maintenance;
@@ -30,6 +31,10 @@ public static class BackupHostingExtensions
         services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BackupClusterOptions>().BindConfiguration(BackupClusterOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<BackupClusterOptions>, BackupClusterOptionsValidator>();
+        services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ResyncOptions>().BindConfiguration(ResyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ReplicaResync>();
+        services.TryAddSingleton<PeerMonitor>();
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBackupStore, FileBackupStore>();
@@ -53,7 +58,9 @@ public static class BackupHostingExtensions
         builder.Services.AddSingleton<UploadSpool>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         builder.Services.AddSingleton<IChangeFeedSource, RegisteredSilosFeedSource>();
-        builder.Services.AddSingleton<PeerMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaResync>());
+        builder.Services.AddHttpClient(ReplicaResync.HttpClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());
         builder.Services.AddHttpClient(PeerMonitor.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);

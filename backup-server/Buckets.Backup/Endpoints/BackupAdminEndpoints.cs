@@ -23,6 +23,8 @@ public static class BackupAdminEndpoints
         group.MapPost("/{bucketId}/repair", RepairAsync);
         app.MapGet("/admin/v1/status", (BackupHealth health) => TypedResults.Ok(health.Snapshot())).RequireAdminToken().WithTags("Backup status");
         app.MapGet("/status", ReadinessAsync).WithTags("Backup status");
+        app.MapGet("/admin/v1/cluster", (Cluster.PeerMonitor peers, Cluster.ReplicaResync resync) =>
+            TypedResults.Ok(new Cluster.ClusterStatus(peers.Own, peers.Peers, peers.SiloDifferences, resync.Progress))).RequireAdminToken().WithTags("Backup status");
         return app;
     }
 
