@@ -20,7 +20,7 @@ public sealed class ReplicaNotSyncedException(string bucketId)
 /// <summary>
 /// A backup server whose data directory was lost (it starts, in a list of several, with no bucket and
 /// no <c>replica.json</c>) counts for no bucket until it holds a verified copy of it (see
-/// docs/backup-protocol.md, "Resync"): it lists every peer's buckets, and for each bucket placed on
+/// docs/backup-protocol.md, "Resync"): after <see cref="ResyncOptions.StartDelay"/> it lists every peer's buckets, and for each bucket placed on
 /// it reads the copies of all its other replicas, installs the newest (by writer epoch, then last
 /// change) under the highest epoch any of them knows, reads it back, and compares its digest with the
 /// source's. When every peer has been listed (or, in a cluster that holds no bucket yet, a majority of
@@ -99,7 +99,16 @@ public sealed partial class ReplicaResync : BackgroundService
             return;
         }
 
-        LogStarted(_logger, _cluster.SelfId!);
+        LogStarted(_logger, _cluster.SelfId!, _options.StartDelay.TotalSeconds);
+        try
+        {
+            await Task.Delay(_options.StartDelay, _time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         using var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = (int)Math.Min(int.MaxValue, _options.MaxBytesPerSecond),
@@ -267,8 +276,8 @@ public sealed partial class ReplicaResync : BackgroundService
     private void WriteMarker() =>
         DurableFiles.WriteAtomically(_marker, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"synced\": true, \"at\": \"{_time.GetUtcNow():O}\"}}\n")));
 
-    [LoggerMessage(3401, LogLevel.Warning, "Backup server {Self} starts without its data: it copies its buckets back from its peers and counts for no bucket until it holds a verified copy")]
-    private static partial void LogStarted(ILogger logger, string self);
+    [LoggerMessage(3401, LogLevel.Warning, "Backup server {Self} starts without its data: in {DelaySeconds} s it copies its buckets back from its peers, and it counts for no bucket until it holds a verified copy")]
+    private static partial void LogStarted(ILogger logger, string self, double delaySeconds);
 
     [LoggerMessage(3402, LogLevel.Information, "Resync finished: {Buckets} buckets copied back, {Bytes} bytes, in {Seconds:F1} s")]
     private static partial void LogFinished(ILogger logger, int buckets, long bytes, double seconds);

@@ -7,6 +7,15 @@ public sealed class ResyncOptions
 {
     public const string SectionName = "Backup:Resync";
 
+    /// <summary>
+    /// How long a server that lost its data waits before it reads its peers. A silo may still count a
+    /// confirmation this server gave before it lost its disk, and a push to a peer may still be on its
+    /// way; after this long every such call has ended (docs/backup-protocol.md, "Resync"). Keep it at
+    /// least the silos' <c>Buckets:Backup:TransferTimeout</c> (their longest wait for one call).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan StartDelay { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Buckets copied at once.</summary>
     [Range(1, 256)]
     public int Concurrency { get; set; } = 4;
