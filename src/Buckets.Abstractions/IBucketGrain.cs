@@ -1,3 +1,5 @@
+using Buckets.Abstractions.Commands;
+
 namespace Buckets.Abstractions;
 
 /// <summary>
@@ -21,6 +23,16 @@ public interface IBucketGrain : IGrainWithStringKey
 
     /// <summary>Applies every operation or none: if any precondition fails, nothing changes.</summary>
     ValueTask<BatchResult> ApplyBatchAsync(IReadOnlyList<BatchOperation> operations);
+
+    /// <summary>
+    /// Runs <paramref name="commands"/> in order with nothing in between (one grain call for a RESP
+    /// pipeline or transaction), and returns one reply each; a command that fails answers with an
+    /// error reply and the others still run, as in Redis. When any <paramref name="watched"/> key no
+    /// longer has its version, nothing runs and the answer is <c>null</c> (EXEC after WATCH). A
+    /// critical bucket returns only after the backup server stored the changes, and throws
+    /// <see cref="BucketUnavailableException"/> when it could not confirm them.
+    /// </summary>
+    ValueTask<KeyReply[]?> RunAsync(IReadOnlyList<KeyCommand> commands, IReadOnlyList<WatchedKey>? watched = null);
 
     /// <summary>Counts live entries and bytes and reports the policy and backup progress.</summary>
     ValueTask<BucketStats> GetStatsAsync();

@@ -1,6 +1,7 @@
 using Buckets.Grains;
 using Buckets.Hosting;
 using Buckets.Hosting.Logging;
+using Buckets.Resp;
 using Buckets.Server.Hosting;
 using Buckets.Server.Security;
 using Serilog;
@@ -10,7 +11,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddBucketsLogging();
-    builder.AddBucketsSecurity().AddBucketsSilo().AddBucketsApi().AddBucketsMetrics(BucketsMetrics.MeterName, "Microsoft.Orleans");
+    builder.AddBucketsSecurity().AddBucketsSilo().AddBucketsApi().AddBucketsResp().AddBucketsMetrics(BucketsMetrics.MeterName, "Microsoft.Orleans");
 
     var app = builder.Build();
     app.MapBucketsApi();

@@ -20,6 +20,7 @@ public sealed class NetworkPolicyTests
     public static TheoryData<string, string, string> Access => new()
     {
         { Silo, "http", Anyone },
+        { Silo, "resp", Anyone },
         { Silo, "silo", Silo },
         { Silo, "internal", $"{Silo}, {Backup}" },
         { Backup, "http", Anyone },

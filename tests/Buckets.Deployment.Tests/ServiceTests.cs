@@ -53,11 +53,24 @@ public sealed class ServiceTests
     public void Public_service_maps_port_80_to_the_silo_http_port()
     {
         var service = Manifests.Named<V1Service>("buckets");
-        var port = Assert.Single(service.Spec.Ports);
+        var port = Assert.Single(service.Spec.Ports, p => p.Name == "http");
 
         Assert.Equal("ClusterIP", service.Spec.Type ?? "ClusterIP");
         Assert.Equal(80, port.Port);
         Assert.Equal(8080, ContainerPort(Manifests.Workload("Deployment/buckets-silo"), port)?.ContainerPort);
+    }
+
+    [Fact]
+    public void Public_service_maps_port_6379_to_the_silo_port_the_resp_listener_binds()
+    {
+        var service = Manifests.Named<V1Service>("buckets");
+        var port = Assert.Single(service.Spec.Ports, p => p.Name == "resp");
+        var container = ContainerPort(Manifests.Workload("Deployment/buckets-silo"), port);
+
+        Assert.Equal(6379, port.Port);
+        Assert.Equal(int.Parse(Manifests.Config.Data["Buckets__Resp__Port"], CultureInfo.InvariantCulture), container?.ContainerPort);
+        Assert.Equal("0.0.0.0", Manifests.Config.Data["Buckets__Resp__Address"]);
+        Assert.Equal(["http", "resp"], service.Spec.Ports.Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class SiloTlsTests
     {
         var names = (Silo.Ports ?? []).Select(p => p.Name).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["http", "internal", "silo"], names);
+        Assert.Equal(["http", "internal", "resp", "silo"], names);
         Assert.DoesNotContain(Manifests.Config.Data.Keys, key => key.Contains("GatewayPort", StringComparison.Ordinal));
     }
 

@@ -13,7 +13,7 @@
 #   --read-pct 90  --memory-entries 1000000  --memory-buckets 10000  --replay-changes 1000000
 #   --replay-keys 100000  --lag-rate 2000  --lag-seconds 30  --lag-buckets 10  --lag-connections 20
 #   --redis-bench-requests 500000  --wait-quiet 600  --max-runtime 2400  --server-gc 0
-#   --apikeys 1000  --fsync-seconds 3  --idle-buckets 100000  --idle-seconds 120
+#   --apikeys 1000  --fsync-seconds 3  --idle-buckets 100000  --idle-seconds 120  --resp-requests 100000
 set -euo pipefail
 
 DURATION=${DURATION:-10}
@@ -40,14 +40,16 @@ APIKEYS=${APIKEYS:-1000}
 FSYNC_SECONDS=${FSYNC_SECONDS:-3}
 IDLE_BUCKETS=${IDLE_BUCKETS:-100000}
 IDLE_SECONDS=${IDLE_SECONDS:-120}
-ONLY=${ONLY:-http,buckets,idle,memory,restore,lag}
+RESP_REQUESTS=${RESP_REQUESTS:-100000}
+GARNET_VERSION=${GARNET_VERSION:-2.2.8}
+ONLY=${ONLY:-http,buckets,idle,memory,restore,lag,resp}
 
 while [ $# -gt 0 ]; do
   name=$(printf '%s' "${1#--}" | tr 'a-z-' 'A-Z_')
   [ $# -ge 2 ] || { echo "flag $1 needs a value" >&2; exit 2; }
   case "$name" in
     ONLY) ONLY=$2; shift 2; continue ;;
-    DURATION|WARMUP|CONNECTIONS|THREADS|KEYSPACE|VALUE_BYTES|READ_PCT|MEMORY_ENTRIES|MEMORY_BUCKETS|REPLAY_CHANGES|REPLAY_KEYS|LAG_RATE|LAG_SECONDS|LAG_BUCKETS|LAG_CONNECTIONS|LAG_LOW_RATE|REDIS_BENCH_REQUESTS|WAIT_QUIET|MAX_RUNTIME|SERVER_GC|APIKEYS|FSYNC_SECONDS|IDLE_BUCKETS|IDLE_SECONDS)
+    DURATION|WARMUP|CONNECTIONS|THREADS|KEYSPACE|VALUE_BYTES|READ_PCT|MEMORY_ENTRIES|MEMORY_BUCKETS|REPLAY_CHANGES|REPLAY_KEYS|LAG_RATE|LAG_SECONDS|LAG_BUCKETS|LAG_CONNECTIONS|LAG_LOW_RATE|REDIS_BENCH_REQUESTS|WAIT_QUIET|MAX_RUNTIME|SERVER_GC|APIKEYS|FSYNC_SECONDS|IDLE_BUCKETS|IDLE_SECONDS|RESP_REQUESTS)
       [[ "$2" =~ ^[0-9]+$ ]] || { echo "flag $1 takes a whole number" >&2; exit 2; }
       printf -v "$name" '%s' "$2" ;;
     *) echo "unknown flag $1 (see the header of $0)" >&2; exit 2 ;;
@@ -250,6 +252,7 @@ start_buckets() { # name port mode(InProcess|None) -> sets BUCKETS_PID
       Buckets__Hosting__SiloPort="$silo" \
       Buckets__Backup__Mode="$mode" \
       Buckets__Http__InternalUrls="" \
+      Buckets__Resp__Port="${resp_port:-0}" \
       DOTNET_gcServer="$SERVER_GC" \
       dotnet "$BIN/server/Buckets.Server.dll" --urls "http://127.0.0.1:$port") >"$LOGS/$name.log" 2>&1 &
   BUCKETS_PID=$!
@@ -623,6 +626,54 @@ fi
 fi
 LOAD_AFTER=$(machine_load)
 
+# ---------------------------------------------------------------- 8b. the Redis protocol
+# redis-benchmark -t set,get,incr,mset -c 50 against Buckets' RESP listener (one API key, backups on),
+# redis-server (no persistence) and Garnet (the garnet-server dotnet tool), without pipelining and at
+# -P 16, one after another on the same machine.
+resp_bench() { # label port password pipeline
+  local t name row
+  redis-benchmark -h 127.0.0.1 -p "$2" ${3:+-a "$3"} -t set,get,incr,mset -c 50 -n "$RESP_REQUESTS" -P "$4" \
+    -r "$KEYSPACE" -d "$VALUE_BYTES" --csv >"$LOGS/resp-$1-P$4.csv" 2>"$LOGS/resp-$1-P$4.err" || die "redis-benchmark against $1 failed"
+  for t in SET GET INCR "MSET (10 keys)"; do
+    name=${t%% *}
+    row=$(grep "^\"$t\"" "$LOGS/resp-$1-P$4.csv" | tr -d '"')
+    R[resp.$1.$4.$name.rps]=$(cut -d, -f2 <<<"$row")
+    R[resp.$1.$4.$name.p50]=$(cut -d, -f5 <<<"$row")
+  done
+}
+
+if want resp; then
+phase "redis protocol"
+if [ ! -x "$TOOLS/garnet-server" ]; then
+  log "installing garnet-server $GARNET_VERSION into $TOOLS (dotnet tool, from NuGet)"
+  dotnet tool install --tool-path "$TOOLS" garnet-server --version "$GARNET_VERSION" >"$LOGS/tool-garnet.log" 2>&1 || die "dotnet tool install garnet-server failed"
+fi
+free_port RESP_HTTP_PORT
+free_port RESP_PORT
+log "starting Buckets with RESP on $RESP_PORT (HTTP $RESP_HTTP_PORT)"
+resp_port=$RESP_PORT start_buckets resp "$RESP_HTTP_PORT" InProcess
+RESP_PID=$BUCKETS_PID
+RESP_KEY=$(curl -s --max-time 10 -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' -d '{}' \
+  "http://127.0.0.1:$RESP_HTTP_PORT/admin/keys" | jq -r .apiKey)
+[ -n "$RESP_KEY" ] && [ "$RESP_KEY" != null ] || die "minting the RESP API key failed"
+free_port GARNET_PORT
+log "starting garnet-server on $GARNET_PORT"
+"$TOOLS/garnet-server" --bind 127.0.0.1 --port "$GARNET_PORT" >"$LOGS/garnet.log" 2>&1 &
+GARNET_PID=$!
+STARTED+=("$GARNET_PID")
+wait_redis "$GARNET_PORT" 60 || die "garnet-server did not start"
+for pipeline in 1 16; do
+  log "redis-benchmark -t set,get,incr,mset -c 50 -n $RESP_REQUESTS -P $pipeline: Buckets, Redis, Garnet"
+  resp_bench buckets "$RESP_PORT" "$RESP_KEY" "$pipeline"
+  resp_bench redis "$REDIS_PORT" "" "$pipeline"
+  resp_bench garnet "$GARNET_PORT" "" "$pipeline"
+done
+noise=$(interference)
+[ -z "$noise" ] || INTERFERED="${INTERFERED:-}redis protocol:$noise; "
+stop_pid "$GARNET_PID"
+stop_pid "$RESP_PID"
+fi
+
 # ---------------------------------------------------------------- 9. the table
 set +u   # phases left out by ONLY leave their figures unset: they print as empty / n/a
 verdict() { awk "BEGIN { if ($1) print \"met\"; else print \"**missed**\" }" 2>/dev/null || echo n/a; }
@@ -671,6 +722,18 @@ MANY_TABLE=$(cat <<EOF
 EOF
 )
 
+RESP_TABLE=$(
+  echo "| redis-benchmark -c 50 | pipeline | Buckets req/s | Redis req/s | Garnet req/s | Buckets/Garnet | Buckets p50 ms | target | verdict |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+  for pipeline in 1 16; do
+    target=$([ "$pipeline" = 1 ] && echo 0.8 || echo 0.3)
+    for name in SET GET INCR MSET; do
+      ratio_value=$(ratio "${R[resp.buckets.$pipeline.$name.rps]}" "${R[resp.garnet.$pipeline.$name.rps]}")
+      echo "| $name | $pipeline | $(fmt "${R[resp.buckets.$pipeline.$name.rps]}") | $(fmt "${R[resp.redis.$pipeline.$name.rps]}") | $(fmt "${R[resp.garnet.$pipeline.$name.rps]}") | $ratio_value | ${R[resp.buckets.$pipeline.$name.p50]} | ≥ ${target}× Garnet | $(verdict "$ratio_value >= $target") |"
+    done
+  done
+)
+
 NOTES=$(cat <<EOF
 ¹ redis-benchmark -t get,set -d $VALUE_BYTES -c $CONNECTIONS -n $REDIS_BENCH_REQUESTS -r $KEYSPACE (RESP, no HTTP; reference only).
 ² Redis INFO memory used_memory growth for the same $MEM_ENTRIES keys and values loaded with redis-cli --pipe ($(fmt "${R[mem.redis.keys]}") keys). Buckets: $MEM_ENTRIES entries over $MEMORY_BUCKETS buckets, Buckets__Backup__Mode=None; managed heap = live bytes after a full blocking GC (forced by dotnet-gcdump, read with dotnet-counters: heap size minus fragmentation over all generations), growth over the idle server ($(calc "$HEAP_BEFORE / 1048576" 1) MiB → $(calc "$HEAP_AFTER / 1048576" 1) MiB; RSS $(calc "$RSS_BEFORE / 1048576" 0) → $(calc "$RSS_AFTER / 1048576" 0) MiB). ${R[mem.load]}.
@@ -681,6 +744,7 @@ NOTES=$(cat <<EOF
 ⁷ webdis and redis-server together. Server CPU = user+system time of the server process(es) during the measured run / requests (from /proc/PID/stat); wrk itself shares the same 2 cores.
 wrk: -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up then ${DURATION}s measured per cell, $VALUE_BYTES-byte values, 16-byte keys from a space of $KEYSPACE (all pre-loaded), Buckets on one API key (one bucket) with backups on (InProcess, standard durability). Socket/status errors: $ERRORS.
 Backup lag: ${R[lag.conns]} connections each pausing ${R[lag.delay]} ms between PUTs over ${R[lag.buckets]} buckets (1,000 keys each) for ${LAG_SECONDS}s; lag = GET /status lagP50Seconds/lagP99Seconds (time from a batch's first change to its fsync, last 4,096 batches), each rate on a fresh server.
+Redis protocol: redis-benchmark -t set,get,incr,mset -c 50 -n $RESP_REQUESTS -r $KEYSPACE -d $VALUE_BYTES, -P 1 then -P 16; Buckets on one API key (one bucket, backups on, AUTH with the key), Redis without persistence, Garnet $GARNET_VERSION with its defaults; all three on this machine, one after another.
 ⁸ Low rate: ${R[laglow.conns]} connections each pausing ${R[laglow.delay]} ms over ${R[laglow.buckets]} buckets: the backup puller finds nothing on most pulls and sleeps Backup:Pull:Interval (1 s) between them.
 EOF
 )
@@ -706,6 +770,8 @@ RESULT_FILE="$RESULTS_DIR/$STAMP.md"
   echo
   echo "$MANY_TABLE"
   echo
+  echo "$RESP_TABLE"
+  echo
   echo "$NOTES" | sed 's/$/  /'
   echo
   echo '<details><summary>top before the run</summary>'
@@ -720,6 +786,8 @@ echo
 echo "$TABLE"
 echo
 echo "$MANY_TABLE"
+echo
+echo "$RESP_TABLE"
 echo
 echo "$NOTES"
 echo

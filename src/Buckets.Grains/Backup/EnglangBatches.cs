@@ -21,9 +21,13 @@ internal static class EnglangBatches
         var toSeq = 0L;
         foreach (var change in changes)
         {
-            EnglangRecord record = change.Kind == ChangeKind.Set
-                ? new SetRecord(change.At, bucketId, change.Seq, change.Key, change.Value!, change.ExpiresAt)
-                : new DeleteRecord(change.At, bucketId, change.Seq, change.Key);
+            EnglangRecord record = change.Kind switch
+            {
+                ChangeKind.Set => new SetRecord(change.At, bucketId, change.Seq, change.Key, change.Value!, change.ExpiresAt),
+                ChangeKind.Expire => new ExpireRecord(change.At, bucketId, change.Seq, change.Key, change.ExpiresAt),
+                ChangeKind.Clear => new ClearRecord(change.At, bucketId, change.Seq),
+                _ => new DeleteRecord(change.At, bucketId, change.Seq, change.Key),
+            };
             EnglangWriter.Write(record, buffer);
             if (kept > 0 && buffer.WrittenCount > maxBytes)
             {

@@ -12,7 +12,8 @@ namespace Buckets.Hosting.Http;
 /// <summary>
 /// The program's listeners: the public <c>Urls</c> and, when <see cref="HttpSurfaceOptions.InternalUrls"/>
 /// is set, internal ones that alone serve endpoints marked with <c>InternalSurfaceAttribute</c>, so a
-/// Service or NetworkPolicy can expose the public port without the cluster's own surfaces.
+/// Service or NetworkPolicy can expose the public port without the cluster's own surfaces; and the
+/// non-HTTP listeners (<see cref="ICodeListener"/>) beside them.
 /// </summary>
 public sealed class HttpSurfaces
 {
@@ -49,7 +50,8 @@ public sealed class HttpSurfaces
         {
             kestrel.Limits.MaxConcurrentConnections = options.Value.MaxConnections;
             kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(options.Value.MinRequestBodyBytesPerSecond, options.Value.MinRequestBodyGracePeriod);
-            if (string.IsNullOrWhiteSpace(options.Value.InternalUrls))
+            var listeners = kestrel.ApplicationServices?.GetServices<ICodeListener>().Where(l => l.IsEnabled).ToList() ?? [];
+            if (string.IsNullOrWhiteSpace(options.Value.InternalUrls) && listeners.Count == 0)
             {
                 return;
             }
@@ -62,9 +64,14 @@ public sealed class HttpSurfaces
                 Listen(kestrel, url, _ => { });
             }
 
-            foreach (var url in Split(options.Value.InternalUrls))
+            foreach (var url in Split(options.Value.InternalUrls ?? ""))
             {
                 Listen(kestrel, url, surfaces._internal.Add);
+            }
+
+            foreach (var listener in listeners)
+            {
+                listener.Listen(kestrel);
             }
         });
         return builder;

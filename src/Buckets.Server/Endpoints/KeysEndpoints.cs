@@ -164,7 +164,7 @@ public static class KeysEndpoints
         return TypedResults.Ok(new KeyListResponse(page.Keys, next));
     }
 
-    private static string? KeyFromRawTarget(HttpContext http, string? routeKey)
+    internal static string? KeyFromRawTarget(HttpContext http, string? routeKey)
     {
         var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
         if (routeKey is null || !routeKey.Contains('%', StringComparison.Ordinal) || string.IsNullOrEmpty(raw))

@@ -39,6 +39,7 @@ public static class ApiHostingExtensions
         app.MapBucketsHealthAndMetrics();
         app.MapAdminEndpoints();
         app.MapKeysEndpoints();
+        app.MapKeyOperationEndpoints();
         app.MapBatchEndpoints();
         app.MapBucketEndpoints();
         app.MapReplicationEndpoints();

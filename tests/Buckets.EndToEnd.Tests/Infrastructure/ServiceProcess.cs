@@ -13,9 +13,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
 
-    private ServiceProcess(string name, Process process, Uri baseAddress, Uri internalAddress)
+    private ServiceProcess(string name, Process process, Uri baseAddress, Uri internalAddress, int respPort)
     {
         Name = name;
+        RespPort = respPort;
         _process = process;
         BaseAddress = baseAddress;
         InternalAddress = internalAddress;
@@ -28,6 +29,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>The internal listener: <c>/internal</c>, <c>/admin</c> and <c>/metrics</c>.</summary>
     public Uri InternalAddress { get; }
+
+    /// <summary>The Redis-protocol listener (a free port, so processes started side by side do not share development's 6379).</summary>
+    public int RespPort { get; }
 
     public string Output => string.Join(Environment.NewLine, _output);
 
@@ -61,13 +65,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         info.Environment["Buckets__Http__InternalUrls"] = internalAddress.ToString().TrimEnd('/');
+        var respPort = FreePorts.Next();
+        info.Environment["Buckets__Resp__Port"] = respPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in settings)
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var service = new ServiceProcess(name, process, baseAddress, internalAddress);
+        var service = new ServiceProcess(name, process, baseAddress, internalAddress, respPort);
         process.OutputDataReceived += (_, e) => service.Capture(e.Data);
         process.ErrorDataReceived += (_, e) => service.Capture(e.Data);
         process.Start();
