@@ -5,6 +5,7 @@ using Buckets.Backup.Status;
 using Buckets.Backup.Storage;
 using Buckets.Backup.Uploads;
 using Buckets.Hosting;
+using Buckets.Hosting.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,6 +45,7 @@ public static class BackupHostingExtensions
     public static IHostApplicationBuilder AddBackupServer(this IHostApplicationBuilder builder)
     {
         builder.AddBackupCore();
+        builder.AddBucketsOpenApi("Buckets backup server");
         builder.Services.AddSingleton<SiloRegistry>();
         builder.Services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>();
@@ -59,6 +61,7 @@ public static class BackupHostingExtensions
     public static IEndpointRouteBuilder MapBackupServer(this IEndpointRouteBuilder app)
     {
         app.MapBucketsHealthAndMetrics();
+        app.MapBucketsOpenApi();
         app.MapInternalBackupEndpoints();
         app.MapBackupAdminEndpoints();
         return app;

@@ -3,6 +3,8 @@ using Buckets.Core;
 using Buckets.Hosting.Http;
 using Buckets.Hosting.Security;
 using Buckets.Server.Http;
+using Buckets.Hosting.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Buckets.Server.Endpoints;
@@ -12,11 +14,32 @@ public static class BucketEndpoints
 {
     public static IEndpointRouteBuilder MapBucketEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/bucket").RequireApiKey().WithTags("Bucket");
-        group.MapGet("", GetStatsAsync);
-        group.MapPut("/policy", SetPolicyAsync);
-        group.MapGet("/export", ExportAsync);
-        group.MapDelete("", EraseAsync);
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        var group = app.MapGroup("/v1/bucket").RequireApiKey().WithTags("Bucket").WithTenantProblems();
+        group.MapGet("", GetStatsAsync)
+            .WithSummary("The bucket's stats, policy and backup progress")
+            .WithResponseExample(StatusCodes.Status200OK, """
+                {"id":"alice","entries":2,"bytes":21,"oldestExpiry":null,"lastChange":42,
+                 "policy":{"durability":"standard","defaultTtlSeconds":null},
+                 "backup":{"acknowledgedChange":41,"pendingChanges":1,"needsSnapshot":false}}
+                """);
+        group.MapPut("/policy", SetPolicyAsync)
+            .WithSummary("Set the bucket's durability class and default TTL")
+            .WithDescription($"durability: cache (never backed up), standard (pulled every interval) or critical (a write is answered after the backup fsynced it). defaultTtlSeconds: 1 to {limits.MaxTtlSeconds}, or null. Body at most {PolicyDto.MaxBodyBytes} bytes.")
+            .WithRequestBody<RouteHandlerBuilder, BucketPolicyDto>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithRequestExample("""{"durability":"critical","defaultTtlSeconds":3600}""");
+        group.MapGet("/export", ExportAsync)
+            .WithSummary("Export the bucket's live entries")
+            .WithDescription("Streamed. Without format (or format=englang): one Englang snapshot (text/plain). format=csv: RFC 4180 CSV (text/csv, UTF-8) with the header key,value,value_encoding,expires_at,last_change,last_changed_at; see the README for value_encoding and how formulas are neutralised.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain", "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithParameterDescriptions(("format", "englang (default) or csv."));
+        group.MapDelete("", EraseAsync)
+            .WithSummary("Erase the bucket: its entries and its backup files")
+            .WithDescription("The erasure is recorded without keys or values. The API key keeps working on the now empty bucket.");
         return app;
     }
 
@@ -57,20 +80,20 @@ public static class BucketEndpoints
             "text/plain; charset=utf-8");
     }
 
-    private static async Task<IResult> EraseAsync(BucketCaller caller, BucketGrains grains)
+    private static async Task<NoContent> EraseAsync(BucketCaller caller, BucketGrains grains)
     {
         await grains.Get(caller.BucketId).EraseAsync();
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> GetStatsAsync(BucketCaller caller, BucketGrains grains)
+    private static async Task<Ok<BucketStatsResponse>> GetStatsAsync(BucketCaller caller, BucketGrains grains)
     {
         var stats = await grains.Get(caller.BucketId).GetStatsAsync();
         return TypedResults.Ok(new BucketStatsResponse(
             caller.BucketId, stats.Entries, stats.Bytes, stats.OldestExpiry, stats.LastChange, PolicyDto.From(stats.Policy), stats.Backup));
     }
 
-    private static async Task<IResult> SetPolicyAsync(BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, HttpContext http)
+    private static async Task<Results<Ok<BucketPolicyDto>, ProblemHttpResult>> SetPolicyAsync(BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, HttpContext http)
     {
         var (dto, problem) = await JsonBody.ReadAsync<BucketPolicyDto>(http, PolicyDto.MaxBodyBytes, "policy");
         if (problem is not null)

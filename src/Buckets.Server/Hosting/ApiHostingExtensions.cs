@@ -2,6 +2,7 @@ using Buckets.Backup.Endpoints;
 using Buckets.Backup.Storage;
 using Buckets.Core;
 using Buckets.Hosting;
+using Buckets.Hosting.OpenApi;
 using Buckets.Hosting.Security;
 using Buckets.Server.Endpoints;
 using Buckets.Server.Http;
@@ -21,6 +22,7 @@ public static class ApiHostingExtensions
     public static IHostApplicationBuilder AddBucketsApi(this IHostApplicationBuilder builder)
     {
         builder.AddBucketsHttp();
+        builder.AddBucketsOpenApi("Buckets");
         builder.Services.AddSingleton<IApiKeyValidator, ApiKeyValidator>();
         builder.Services.AddSingleton<BucketGrains>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
@@ -37,6 +39,7 @@ public static class ApiHostingExtensions
         app.UseBucketsEndpointGuard();
         app.UseBucketsRateLimits();
         app.MapBucketsHealthAndMetrics();
+        app.MapBucketsOpenApi();
         app.MapAdminEndpoints();
         app.MapKeysEndpoints();
         app.MapBatchEndpoints();
