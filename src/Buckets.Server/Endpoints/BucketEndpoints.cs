@@ -1,5 +1,7 @@
 using Buckets.Abstractions.Http;
 using Buckets.Core;
+using Buckets.Englang;
+using Buckets.Hosting.Csv;
 using Buckets.Hosting.Http;
 using Buckets.Hosting.Security;
 using Buckets.Server.Http;
@@ -47,10 +49,22 @@ public static class BucketEndpoints
     /// Streams the export piece by piece (one grain message each, see <see cref="Abstractions.IBucketGrain.ExportAsync"/>):
     /// neither this server nor the bucket's silo holds the whole snapshot. The first piece is fetched
     /// before the status is sent, so a bucket that cannot serve still answers 503; a failure later
-    /// cuts the body short, which the snapshot's missing footer shows.
+    /// cuts the body short, which the snapshot's missing footer shows (and, in CSV, the unfinished
+    /// chunked response). CSV rows are made from each piece's Englang lines as the piece arrives.
     /// </summary>
-    private static async Task<IResult> ExportAsync(BucketCaller caller, BucketGrains grains, HttpContext http)
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(string? format, BucketCaller caller, BucketGrains grains, HttpContext http)
     {
+        var csv = format?.ToLowerInvariant() switch
+        {
+            null or "englang" => false,
+            "csv" => true,
+            _ => (bool?)null,
+        };
+        if (csv is null)
+        {
+            return Problems.BadRequest("invalid-format", "The format must be 'englang' (the default) or 'csv'.");
+        }
+
         var pieces = grains.Get(caller.BucketId).ExportAsync(http.RequestAborted).WithBatchSize(1).GetAsyncEnumerator(http.RequestAborted);
         try
         {
@@ -63,6 +77,12 @@ public static class BucketEndpoints
         {
             await pieces.DisposeAsync();
             throw;
+        }
+
+        if (csv == true)
+        {
+            http.Response.Headers.ContentDisposition = "attachment; filename=\"" + caller.BucketId + ".csv\"";
+            return TypedResults.Stream(body => WriteCsvAsync(pieces, body, http.RequestAborted), BucketCsvWriter.ContentType);
         }
 
         return TypedResults.Stream(
@@ -78,6 +98,31 @@ public static class BucketEndpoints
                 }
             },
             "text/plain; charset=utf-8");
+    }
+
+    private static async Task WriteCsvAsync(IAsyncEnumerator<byte[]> pieces, Stream body, CancellationToken cancellationToken)
+    {
+        await using (pieces)
+        {
+            await using var csv = BucketCsvWriter.ForState(body);
+            do
+            {
+                using var reader = new EnglangReader(new MemoryStream(pieces.Current, writable: false), "export");
+                while (reader.TryRead(out var item))
+                {
+                    csv.Write(item.Record);
+                }
+
+                if (reader.Errors.Count > 0 || reader.TornTail is not null)
+                {
+                    // The grain wrote these lines a moment ago; a line it cannot read back is a bug, not input.
+                    throw new InvalidOperationException("The bucket's export could not be read back: " + (reader.Errors.Count > 0 ? reader.Errors[0].Message : reader.TornTail!.Message));
+                }
+
+                await csv.FlushAsync(cancellationToken);
+            }
+            while (await pieces.MoveNextAsync());
+        }
     }
 
     private static async Task<NoContent> EraseAsync(BucketCaller caller, BucketGrains grains)
