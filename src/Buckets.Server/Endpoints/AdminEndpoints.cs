@@ -1,6 +1,6 @@
 using System.Globalization;
 using Buckets.Abstractions;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.Core.Security;
 using Buckets.Hosting.Http;
 using Buckets.Hosting.Security;

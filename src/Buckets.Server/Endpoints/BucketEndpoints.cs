@@ -1,4 +1,4 @@
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.Core;
 using Buckets.Englang;
 using Buckets.Hosting.Csv;
@@ -135,7 +135,8 @@ public static class BucketEndpoints
     {
         var stats = await grains.Get(caller.BucketId).GetStatsAsync();
         return TypedResults.Ok(new BucketStatsResponse(
-            caller.BucketId, stats.Entries, stats.Bytes, stats.OldestExpiry, stats.LastChange, PolicyDto.From(stats.Policy), stats.Backup));
+            caller.BucketId, stats.Entries, stats.Bytes, stats.OldestExpiry, stats.LastChange, PolicyDto.From(stats.Policy),
+            new BackupProgressResponse(stats.Backup.AcknowledgedChange, stats.Backup.PendingChanges, stats.Backup.NeedsSnapshot)));
     }
 
     private static async Task<Results<Ok<BucketPolicyDto>, ProblemHttpResult>> SetPolicyAsync(BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, HttpContext http)

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 using Buckets.Abstractions;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.Core;
 using Buckets.Hosting.Http;
 using Buckets.Hosting.Security;
