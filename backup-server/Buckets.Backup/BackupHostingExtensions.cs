@@ -1,3 +1,4 @@
+using Buckets.Backup.Console;
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Maintenance;
 using Buckets.Backup.Pulling;
@@ -39,6 +40,7 @@ public static class BackupHostingExtensions
         services.TryAddSingleton<BackupIngest>();
         services.AddHostedService<BackupPuller>();
         services.AddHostedService<CompactionService>();
+        builder.AddBucketsConsole();
         return builder;
     }
 
@@ -52,6 +54,9 @@ public static class BackupHostingExtensions
         builder.Services.AddSingleton<UploadSpool>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         builder.Services.AddSingleton<IChangeFeedSource, RegisteredSilosFeedSource>();
+        builder.Services.TryAddSingleton<IConsoleRestorer, SiloConsoleRestorer>();
+        builder.Services.AddHttpClient(SiloConsoleRestorer.HttpClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHttpClient(HttpChangeFeed.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHealthChecks().AddCheck<DataDirectoryHealthCheck>("data-directory", tags: [BucketsHostingExtensions.ReadyTag]);
@@ -64,6 +69,7 @@ public static class BackupHostingExtensions
         app.MapBucketsOpenApi();
         app.MapInternalBackupEndpoints();
         app.MapBackupAdminEndpoints();
+        app.MapBucketsConsole();
         return app;
     }
 }

@@ -58,4 +58,16 @@ public interface IBackupStore
 
     /// <summary>Ids of all buckets with a folder in the store.</summary>
     IReadOnlyList<string> ListBuckets();
+
+    /// <summary>
+    /// Ids of the buckets with a folder in the store, read lazily in the store's own order (stable while
+    /// no bucket is added or removed), so a page of millions of buckets never holds them all.
+    /// </summary>
+    IEnumerable<string> EnumerateBuckets();
+
+    /// <summary>
+    /// Opens one of the bucket's files (a name from <see cref="DescribeAsync"/>) for reading, shared with
+    /// the writers; <c>null</c> when the bucket has no such file.
+    /// </summary>
+    Stream? OpenFile(string bucketId, string fileName);
 }

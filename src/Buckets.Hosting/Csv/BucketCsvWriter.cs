@@ -68,33 +68,18 @@ public sealed class BucketCsvWriter : IAsyncDisposable
     /// </summary>
     public bool Write(EnglangRecord record)
     {
-        switch (record)
+        if (ChangeRow.From(record) is not { } row || (!_history && row.Action != "held"))
         {
-            case SnapshotEntryRecord entry:
-                WriteEntry(entry.Key, entry.Value, entry.ExpiresAt, entry.Version, null);
-                return true;
-            case SetRecord set when _history:
-                WriteRow(set.Key, set.Value, isValue: true, set.ExpiresAt, set.Seq, set.At, "set");
-                return true;
-            case DeleteRecord delete when _history:
-                WriteRow(delete.Key, default, isValue: false, null, delete.Seq, delete.At, "delete");
-                return true;
-            case ExpireRecord expire when _history:
-                WriteRow(expire.Key, default, isValue: false, expire.ExpiresAt, expire.Seq, expire.At, expire.ExpiresAt is null ? "never-expire" : "expire");
-                return true;
-            case PolicyRecord policy when _history:
-                WriteRow("", default, isValue: false, null, policy.Seq, policy.At, "policy");
-                return true;
-            case ClearRecord clear when _history:
-                WriteRow("", default, isValue: false, null, clear.Seq, clear.At, "clear");
-                return true;
-            case EraseRecord erase when _history:
-                WriteRow("", default, isValue: false, null, erase.Seq, erase.At, "erase");
-                return true;
-            default:
-                return false;
+            return false;
         }
+
+        Write(row);
+        return true;
     }
+
+    /// <summary>One row as it is (a state writer writes it as an entry, without the action).</summary>
+    public void Write(ChangeRow row) =>
+        WriteRow(row.Key, row.Value, isValue: row.Value is not null, row.ExpiresAt, row.Change, row.At, row.Action);
 
     /// <summary>Sends what is buffered to the stream.</summary>
     public Task FlushAsync(CancellationToken cancellationToken) => _writer.FlushAsync(cancellationToken);

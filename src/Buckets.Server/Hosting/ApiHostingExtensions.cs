@@ -1,3 +1,4 @@
+using Buckets.Backup.Console;
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Storage;
 using Buckets.Core;
@@ -25,6 +26,8 @@ public static class ApiHostingExtensions
         builder.AddBucketsOpenApi("Buckets");
         builder.Services.AddSingleton<IApiKeyValidator, ApiKeyValidator>();
         builder.Services.AddSingleton<BucketGrains>();
+        // Used only where the backup service runs in this process (development profile): the console's restore.
+        builder.Services.AddSingleton<IConsoleRestorer, GrainConsoleRestorer>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.AddBucketsRateLimits();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
@@ -49,6 +52,7 @@ public static class ApiHostingExtensions
         {
             // The development profile hosts the backup service: expose its status and admin views too.
             app.MapBackupAdminEndpoints();
+            app.MapBucketsConsole();
         }
 
         return app;
