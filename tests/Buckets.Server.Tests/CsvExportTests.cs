@@ -72,6 +72,29 @@ public sealed class CsvExportTests(BucketsApiFactory factory)
     }
 
     [Fact]
+    public async Task TheHistoryWriterWritesEveryKindOfChangeWithItsTimeAndAction()
+    {
+        var at = new DateTimeOffset(2026, 11, 25, 0, 31, 9, 123, TimeSpan.Zero);
+        using var stream = new MemoryStream();
+        await using (var csv = BucketCsvWriter.ForHistory(stream))
+        {
+            Assert.True(csv.Write(new Englang.SetRecord(at, "b", 1, "k", "v"u8.ToArray(), at.AddDays(1))));
+            Assert.True(csv.Write(new Englang.ExpireRecord(at, "b", 2, "k", null)));
+            Assert.True(csv.Write(new Englang.DeleteRecord(at, "b", 3, "k")));
+            Assert.True(csv.Write(new Englang.PolicyRecord(at, "b", 4, "critical", null)));
+            Assert.True(csv.Write(new Englang.ClearRecord(at, "b", 5)));
+            Assert.False(csv.Write(new Englang.SnapshotFooterRecord(at, "b", 5, 0, new string('0', 32))));
+        }
+
+        var rows = CsvRows.Parse(Encoding.UTF8.GetString(stream.ToArray()));
+
+        Assert.Equal(BucketCsvWriter.HistoryHeader, string.Join(',', rows[0]));
+        Assert.Equal(["k", "v", "text", "2026-11-26T00:31:09.123Z", "1", "2026-11-25T00:31:09.123Z", "set"], rows[1]);
+        Assert.Equal(["never-expire", "delete", "policy", "clear"], rows.Skip(2).Select(r => r[6]));
+        Assert.All(rows.Skip(2), r => Assert.Equal("", r[1]));
+    }
+
+    [Fact]
     public async Task AnUnknownExportFormatIs400()
     {
         using var client = await factory.NewBucketClientAsync();
