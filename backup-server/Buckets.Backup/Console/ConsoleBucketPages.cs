@@ -20,6 +20,9 @@ namespace Buckets.Backup.Console;
 /// </summary>
 internal static class ConsoleBucketPages
 {
+    // A history download flushes this often, so a long one reaches the browser as it is read.
+    private const int FlushEveryRows = 1000;
+
     public static void Map(RouteGroupBuilder pages)
     {
         pages.MapGet("", ListAsync);
@@ -202,7 +205,7 @@ internal static class ConsoleBucketPages
             foreach (var (row, _, _) in ReadHistory(store, info, new HistoryFilter(prefix, fromTime, toTime), 0, 0))
             {
                 csv.Write(row);
-                if (++written % 1000 == 0)
+                if (++written % FlushEveryRows == 0)
                 {
                     await csv.FlushAsync(http.RequestAborted);
                 }
