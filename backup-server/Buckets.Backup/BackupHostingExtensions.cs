@@ -1,3 +1,4 @@
+using Buckets.Backup.Cluster;
 using Buckets.Backup.Console;
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Maintenance;
@@ -29,6 +30,8 @@ public static class BackupHostingExtensions
         services.AddOptions<BackupStoreOptions>().BindConfiguration(BackupStoreOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PullOptions>().BindConfiguration(PullOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BackupClusterOptions>().BindConfiguration(BackupClusterOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BackupClusterOptions>, BackupClusterOptionsValidator>();
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBackupStore, FileBackupStore>();
@@ -56,6 +59,10 @@ public static class BackupHostingExtensions
         builder.Services.AddSingleton<IChangeFeedSource, RegisteredSilosFeedSource>();
         builder.Services.TryAddSingleton<IConsoleRestorer, SiloConsoleRestorer>();
         builder.Services.AddHttpClient(SiloConsoleRestorer.HttpClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
+        builder.Services.AddSingleton<PeerMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());
+        builder.Services.AddHttpClient(PeerMonitor.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHttpClient(HttpChangeFeed.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);

@@ -6,17 +6,25 @@ using Buckets.Grains.Backup;
 
 namespace Buckets.Grains;
 
-/// <summary>The backup side of a bucket: rehydration with fencing epochs (see <see cref="BackupLink"/>), pulls, acknowledgements, pushes, and keeping unstored changes in memory until stored.</summary>
+/// <summary>
+/// The backup side of a bucket: rehydration with epochs won from a majority of its replicas (see
+/// <see cref="BackupLink"/> and <see cref="EpochElection"/>), pulls and acknowledgements per replica
+/// (<see cref="ReplicaTracks"/>), quorum pushes, and keeping unstored changes in memory until stored.
+/// The protocol is docs/backup-protocol.md.
+/// </summary>
 public sealed partial class BucketGrain
 {
     private readonly BackupLink _link = new();
-    private bool _listedDirty;
+    private readonly ReplicaTracks _tracks = new();
+    private readonly Dictionary<string, Task> _pushes = new(StringComparer.OrdinalIgnoreCase);
+    private ulong _listedMask;
+    private bool _heldAlive;
     private long _reportedUnstoredBytes;
     private Task? _loading;
 
-    public ValueTask<ChangeBatch?> CollectChangesAsync(int maxChanges)
+    public ValueTask<ChangeBatch?> CollectChangesAsync(string replica, int maxChanges)
     {
-        var batch = _link.Sends ? BuildBatch(maxChanges) : null;
+        var batch = _link.Sends ? BuildBatch(replica, maxChanges) : null;
         if (batch is null)
         {
             // Nothing to send (or this copy may not send): the silo's view of it must say so.
@@ -26,53 +34,67 @@ public sealed partial class BucketGrain
         return ValueTask.FromResult(batch);
     }
 
-    public ValueTask AcknowledgeAsync(BackupAck ack)
+    public ValueTask AcknowledgeAsync(string replica, BackupAck ack)
     {
-        Apply(ack);
+        Apply(replica, ack);
         ReportMetrics();
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<ChangeBatch?> AcknowledgeAndCollectAsync(BackupAck? ack, int maxChanges)
+    public ValueTask<ChangeBatch?> AcknowledgeAndCollectAsync(string replica, BackupAck? ack, int maxChanges)
     {
         if (ack is not null)
         {
-            Apply(ack);
+            Apply(replica, ack);
         }
 
-        return CollectChangesAsync(maxChanges);
+        return CollectChangesAsync(replica, maxChanges);
     }
 
-    /// <summary>True while memory holds changes the backup server has not stored: memory is their only copy.</summary>
-    private bool HoldsUnstoredChanges =>
-        _link.Sends && _map.Journal is { } journal && (journal.Count > 0 || journal.NeedsSnapshot || _link.SnapshotOwed);
+    /// <summary>True while a replica the journal waits for lacks changes memory holds: memory is their only copy there.</summary>
+    private bool HoldsUnstoredChanges => _link.Sends && _map.Journal is not null && _tracks.AnyWaitedForBehind(_map.LastSeq);
 
     /// <summary>
     /// Keeps the silo's view of this bucket's unstored changes true: their bytes count against the
-    /// silo's budget, the bucket is listed for the next pull, and it is never idle-collected while
-    /// it holds some (deactivation would drop them; <c>OnDeactivateAsync</c> is only best effort).
+    /// silo's budget, the bucket is listed for the pulls of the replicas that lack changes, it is never
+    /// idle-collected while memory holds changes a replica waited for lacks (deactivation would drop
+    /// them; <c>OnDeactivateAsync</c> is only best effort), and a replica that stays behind too long is
+    /// left to catch up from a snapshot so the journal does not grow for it.
     /// </summary>
     private void TrackUnstoredChanges()
     {
+        var mask = _link.Sends && _map.Journal is not null ? _tracks.BehindMask(_map.LastSeq) : 0;
+        if (mask != 0 && _map.Journal is { } journal)
+        {
+            foreach (var replica in _tracks.LeaveStragglers(_map.LastSeq, journal.Bytes, Now, _replicationOptions))
+            {
+                GrainsLog.ReplicaLeftBehind(_logger, BucketId, replica, journal.Bytes);
+            }
+
+            journal.Acknowledge(_tracks.TrimPoint(_map.LastSeq));
+        }
+
         var bytes = _map.Journal?.Bytes ?? 0;
         _dirty.AddUnstoredBytes(bytes - _reportedUnstoredBytes);
         _reportedUnstoredBytes = bytes;
-        var holds = HoldsUnstoredChanges;
-        if (holds == _listedDirty)
+        if (mask != _listedMask)
         {
-            return;
+            _listedMask = mask;
+            if (mask != 0)
+            {
+                _dirty.Mark(BucketId, mask);
+            }
+            else
+            {
+                _dirty.Clear(BucketId);
+            }
         }
 
-        _listedDirty = holds;
-        if (holds)
+        var holds = HoldsUnstoredChanges;
+        if (holds != _heldAlive)
         {
-            _dirty.Mark(BucketId);
-            DelayDeactivation(Timeout.InfiniteTimeSpan);
-        }
-        else
-        {
-            _dirty.Clear(BucketId);
-            DelayDeactivation(TimeSpan.Zero);
+            _heldAlive = holds;
+            DelayDeactivation(holds ? Timeout.InfiniteTimeSpan : TimeSpan.Zero);
         }
     }
 
@@ -95,7 +117,20 @@ public sealed partial class BucketGrain
             throw Unavailable("This copy of the bucket was superseded by a newer one; retry.");
         }
 
-        return _link.IsLoaded ? ValueTask.CompletedTask : new ValueTask(_loading ??= RehydrateOnceAsync());
+        if (_link.IsLoaded)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (_loading is null)
+        {
+            // A rehydration that finished at once (a failure before any await) is not kept for the next call.
+            var loading = RehydrateOnceAsync();
+            _loading = loading.IsCompleted ? null : loading;
+            return new ValueTask(loading);
+        }
+
+        return new ValueTask(_loading);
     }
 
     /// <summary>
@@ -116,22 +151,24 @@ public sealed partial class BucketGrain
 
     private async Task RehydrateAsync()
     {
-        if (_metadata.RecordExists && _metadata.State.Durability == Durability.Cache)
+        var known = _metadata.RecordExists ? _metadata.State.Durability : null;
+        if (known == Durability.Cache || !_replicas.IsEnabled)
         {
             // Nothing of a cache bucket is kept, so it starts empty without the backup server (and
             // keeps working while that server is down). It opens an epoch before it records anything.
-            _map = new BucketMap(_limits, _metadata.State.LastSeq);
-            _policy = new BucketPolicy(Durability.Cache, _metadata.State.DefaultTtlSeconds);
-            ResetJournal();
+            // Without any backup server every bucket is a cache bucket.
+            _map = new BucketMap(_limits, _metadata.RecordExists ? _metadata.State.LastSeq : 0);
+            _policy = new BucketPolicy(Durability.Cache, _metadata.RecordExists ? _metadata.State.DefaultTtlSeconds : null);
+            ResetJournal(backupHoldsState: true);
             _link.StartCacheOnly();
             return;
         }
 
-        var grant = await OpenEpochOrUnavailableAsync();
+        var elected = await ElectOrUnavailableAsync(known ?? BucketPolicy.Default.Durability);
         ReplayState state;
         try
         {
-            state = EnglangBatches.Load(grant.Snapshot, Now);
+            state = EnglangBatches.Load(elected.Snapshot, Now);
         }
         catch (InvalidDataException e)
         {
@@ -139,34 +176,48 @@ public sealed partial class BucketGrain
             throw Unavailable("The bucket's saved state could not be read; an operator must check its backup.");
         }
 
-        // Without a backup server nothing is kept, whatever a bucket would choose: say so.
-        var policy = _backup.IsEnabled ? EnglangBatches.Policy(state) : EnglangBatches.Policy(state) with { Durability = Durability.Cache };
-        ReplaceState(state, Math.Max(grant.LastSeq, state.LastSeq), policy);
-        _link.Open(grant.Epoch);
+        ReplaceState(state, Math.Max(elected.LastSeq, state.LastSeq), EnglangBatches.Policy(state), backupHoldsState: true);
+        foreach (var replica in _tracks.Replicas)
+        {
+            // Replicas whose copy is not the chosen one (behind, diverged, or silent) get the state whole.
+            if (!elected.Holding.Contains(replica.Id))
+            {
+                _tracks.OweSnapshot(replica.Id);
+            }
+        }
+
+        _link.Open(elected.Epoch);
+        ReportMetrics();
         GrainsLog.Activated(_logger, BucketId, _map.StoredCount, _map.LastSeq, _link.Epoch);
     }
 
-    private async Task<BackupEpoch> OpenEpochOrUnavailableAsync()
+    /// <summary>The replicas that keep a bucket of this class; a cache bucket's policy is kept where a standard bucket's would be.</summary>
+    private IReadOnlyList<BackupReplica> ReplicasFor(Durability durability) =>
+        _replicas.For(BucketId, durability == Durability.Cache ? Durability.Standard : durability);
+
+    private async Task<ElectedEpoch> ElectOrUnavailableAsync(Durability durability)
     {
         try
         {
-            return await _backup.OpenEpochAsync(BucketId, CancellationToken.None);
+            return await EpochElection.ElectAsync(BucketId, ReplicasFor(durability), CancellationToken.None);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             GrainsLog.RehydrateFailed(_logger, BucketId, e);
-            throw Unavailable("The bucket's saved state could not be loaded from the backup server; retry shortly.");
+            throw Unavailable(e is QuorumUnavailableException
+                ? $"Too few of the backup servers keeping this bucket answered ({e.Message}); it cannot be loaded safely. Retry shortly."
+                : "The bucket's saved state could not be loaded from the backup server; retry shortly.");
         }
     }
 
-    private void ReplaceState(ReplayState state, long lastSeq, BucketPolicy policy)
+    private void ReplaceState(ReplayState state, long lastSeq, BucketPolicy policy, bool backupHoldsState)
     {
-        LoadState(state, lastSeq, policy);
+        LoadState(state, lastSeq, policy, backupHoldsState);
         EnsureExpiryTimer();
         ReportMetrics();
     }
 
-    private void LoadState(ReplayState state, long lastSeq, BucketPolicy policy)
+    private void LoadState(ReplayState state, long lastSeq, BucketPolicy policy, bool backupHoldsState)
     {
         var map = new BucketMap(_limits, lastSeq);
         foreach (var (key, entry) in state.Entries)
@@ -176,25 +227,26 @@ public sealed partial class BucketGrain
 
         _map = map;
         _policy = policy;
-        ResetJournal();
+        ResetJournal(backupHoldsState);
     }
 
-    private void ResetJournal()
+    /// <summary>A fresh journal at the last change; the replicas of the current class hold the state there, or are owed it whole.</summary>
+    private void ResetJournal(bool backupHoldsState)
     {
-        var journaled = _backup.IsEnabled && _policy.Durability != Durability.Cache;
+        var journaled = _replicas.IsEnabled && _policy.Durability != Durability.Cache;
         _map.Journal = journaled ? new ChangeJournal(_options.JournalCapacity, _map.LastSeq, _options.JournalMaxBytes) : null;
-        _link.SettleSnapshot();
+        _tracks.Reset(journaled ? ReplicasFor(_policy.Durability) : [], _map.LastSeq, snapshotOwed: !backupHoldsState);
         ReportMetrics();
     }
 
-    private ChangeBatch? BuildBatch(int maxChanges)
+    private ChangeBatch? BuildBatch(string replica, int maxChanges)
     {
-        if (_map.Journal is not { } journal)
+        if (_map.Journal is not { } journal || !_tracks.Contains(replica))
         {
             return null;
         }
 
-        if (!_link.SnapshotOwed && journal.ChangesAfter(journal.AcknowledgedSeq, maxChanges) is { } changes)
+        if (!_tracks.NeedsSnapshot(replica, journal) && journal.ChangesAfter(_tracks.StoredBy(replica), maxChanges) is { } changes)
         {
             if (changes.Count == 0)
             {
@@ -205,6 +257,7 @@ public sealed partial class BucketGrain
             return new ChangeBatch(BucketId, _link.Epoch, false, toSeq, englang);
         }
 
+        _tracks.SnapshotSent(replica, _map.LastSeq);
         return SnapshotBatch(_map, _policy);
     }
 
@@ -215,51 +268,74 @@ public sealed partial class BucketGrain
         return new ChangeBatch(BucketId, _link.Epoch, true, map.LastSeq, EnglangBatches.Snapshot(BucketId, now, map.LastSeq, policy, entries));
     }
 
-    /// <summary>Critical buckets: every pending change must be durable before the write is acknowledged.</summary>
-    private async Task PushPendingAsync()
+    /// <summary>
+    /// Critical buckets: the pending changes are pushed to every replica at once, and the write is
+    /// answered once the write quorum stored them. Pushes to the slower replicas go on afterwards; a
+    /// replica already being pushed to is not sent a second push (the running one carries every change).
+    /// </summary>
+    private async Task PushToQuorumAsync(int quorum)
     {
-        // Batches are bounded in bytes, so several may be needed; each stored one shrinks the journal.
-        while (BuildBatch(int.MaxValue) is { } batch)
+        var target = _map.LastSeq;
+        foreach (var replica in _tracks.Replicas)
         {
-            var ack = await StoreAsync(batch);
-            if (ack.Status is AckStatus.Gap or AckStatus.Invalid or AckStatus.Conflict)
+            if (!_pushes.TryGetValue(replica.Id, out var running) || running.IsCompleted)
             {
-                // Apply renumbered the bucket above the backup on a conflict; the snapshot carries the state there.
-                batch = SnapshotBatch(_map, _policy);
-                ack = await StoreAsync(batch);
+                _pushes[replica.Id] = PushAsync(replica);
+            }
+        }
+
+        while (_tracks.HoldingCount(target) < quorum && !_link.IsFenced)
+        {
+            var running = _pushes.Values.Where(push => !push.IsCompleted).ToList();
+            if (running.Count == 0)
+            {
+                break;
             }
 
-            if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
-            {
-                throw Unavailable("The write was applied in memory but the backup server did not confirm it as durable; read it back or retry.");
-            }
+            await Task.WhenAny(running);
+        }
+
+        if (_link.IsFenced)
+        {
+            throw Unavailable("This copy of the bucket was superseded by a newer one; the write is not acknowledged. Retry.");
+        }
+
+        var holding = _tracks.HoldingCount(target);
+        if (holding < quorum)
+        {
+            throw Unavailable($"The write was applied in memory but only {holding} of the {_tracks.Count} backup servers keeping this bucket confirmed it as durable, and {quorum} must; it is not acknowledged. Read it back or retry.");
         }
     }
 
-    /// <summary>Sends a batch and applies the answer; any failure becomes "unavailable" for the caller.</summary>
-    private async Task<BackupAck> StoreAsync(ChangeBatch batch)
+    /// <summary>Sends one replica every batch it lacks until it holds them all, the link stops sending, or it fails.</summary>
+    private async Task PushAsync(BackupReplica replica)
     {
-        BackupAck ack;
         try
         {
-            ack = await _backup.AppendAsync(batch, CancellationToken.None);
+            // A refused batch (gap, conflict) makes the next one a snapshot; a second refusal in a row ends the push.
+            var refusals = 0;
+            while (_link.Sends && refusals < 2 && BuildBatch(replica.Id, int.MaxValue) is { } batch)
+            {
+                var ack = await replica.Client.AppendAsync(batch, CancellationToken.None);
+                Apply(replica.Id, ack);
+                refusals = ack.Status == AckStatus.Stored ? 0 : refusals + 1;
+                if (ack.Status == AckStatus.StaleEpoch || (ack.Status == AckStatus.Stored && ack.LastSeq < batch.ToSeq))
+                {
+                    break;
+                }
+            }
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            GrainsLog.PushFailed(_logger, BucketId, batch.ToSeq, e);
-            throw Unavailable("The backup server did not confirm the change; it is not acknowledged as durable. Retry shortly.");
+            GrainsLog.PushFailed(_logger, BucketId, replica.Id, _map.LastSeq, e);
         }
-
-        Apply(ack);
-        if (ack.Status == AckStatus.StaleEpoch)
+        finally
         {
-            throw Unavailable("This copy of the bucket was superseded by a newer one; retry.");
+            ReportMetrics();
         }
-
-        return ack;
     }
 
-    private void Apply(BackupAck ack)
+    private void Apply(string replica, BackupAck ack)
     {
         if (!_link.Accepts(ack.Epoch))
         {
@@ -269,16 +345,11 @@ public sealed partial class BucketGrain
         switch (ack.Status)
         {
             case AckStatus.Stored:
-                _map.Journal?.Acknowledge(ack.LastSeq);
-                // The backup holds everything up to ack.LastSeq (a snapshot taken at S is acknowledged
+                // The replica holds everything up to ack.LastSeq (a snapshot taken at S is acknowledged
                 // at S even when the bucket changed since); once the journal holds every change after
-                // that, incremental changes follow. Waiting for ack.LastSeq == LastSeq instead would
-                // make a busy bucket send a snapshot on every pull.
-                if (_map.Journal is { } journal && journal.HoldsChangesAfter(ack.LastSeq))
-                {
-                    _link.SettleSnapshot();
-                }
-
+                // that, incremental changes follow.
+                _tracks.Stored(replica, ack.LastSeq, _map.Journal);
+                _map.Journal?.Acknowledge(_tracks.TrimPoint(_map.LastSeq));
                 break;
             case AckStatus.StaleEpoch:
                 _link.Fence();
@@ -286,39 +357,48 @@ public sealed partial class BucketGrain
                 DeactivateOnIdle();
                 break;
             case AckStatus.Conflict:
-                // The backup holds other changes under our numbers (metadata lagged the backup): number
-                // on above what it holds and send the whole state, so nothing stored is overwritten silently.
+                // The replica holds other changes under our numbers (metadata lagged the backup, or an
+                // older activation wrote there): number on above what it holds and send every replica the
+                // whole state, so nothing stored is overwritten silently.
                 _map.ResetSequence(Math.Max(_map.LastSeq, ack.LastSeq) + 1);
-                ResetJournal();
-                _link.OweSnapshot();
-                GrainsLog.SnapshotRequested(_logger, BucketId, ack.Status.ToString(), ack.LastSeq);
+                ResetJournal(backupHoldsState: false);
+                GrainsLog.SnapshotRequested(_logger, BucketId, replica, ack.Status.ToString(), ack.LastSeq);
                 break;
             default:
-                _link.OweSnapshot();
-                GrainsLog.SnapshotRequested(_logger, BucketId, ack.Status.ToString(), ack.LastSeq);
+                _tracks.OweSnapshot(replica);
+                GrainsLog.SnapshotRequested(_logger, BucketId, replica, ack.Status.ToString(), ack.LastSeq);
                 break;
         }
     }
 
+    /// <summary>A graceful stop: every replica gets what it lacks, as far as the time allows.</summary>
     private async Task FlushBestEffortAsync(CancellationToken cancellationToken)
     {
-        while (_link.Sends && !cancellationToken.IsCancellationRequested && BuildBatch(int.MaxValue) is { } batch)
+        if (!_link.Sends)
         {
-            try
+            return;
+        }
+
+        await Task.WhenAll(_tracks.Replicas.Select(async replica =>
+        {
+            while (_link.Sends && !cancellationToken.IsCancellationRequested && BuildBatch(replica.Id, int.MaxValue) is { } batch)
             {
-                var ack = await _backup.AppendAsync(batch, cancellationToken);
-                Apply(ack);
-                if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
+                try
                 {
+                    var ack = await replica.Client.AppendAsync(batch, cancellationToken);
+                    Apply(replica.Id, ack);
+                    if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
+                    {
+                        return;
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    GrainsLog.PushFailed(_logger, BucketId, replica.Id, batch.ToSeq, e);
                     return;
                 }
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                GrainsLog.PushFailed(_logger, BucketId, batch.ToSeq, e);
-                return;
-            }
-        }
+        }));
     }
 
     private BucketUnavailableException Unavailable(string message) => new(message, _options.RetryAfterSeconds);

@@ -10,13 +10,13 @@ public sealed partial class BucketGrain
 {
     private async ValueTask<BucketPolicy> SetPolicyCoreAsync(BucketPolicy policy)
     {
-        if (policy.Durability != Durability.Cache && !_backup.IsEnabled)
+        if (policy.Durability != Durability.Cache && !_replicas.IsEnabled)
         {
             throw new ArgumentException("No backup server is configured (Buckets:Backup:Mode is None); only the 'cache' durability class is available.", nameof(policy));
         }
 
         await EnsureReadyAsync();
-        await EnsureEpochAsync();
+        await EnsureEpochAsync(policy.Durability);
         // The policy is a change of its own: it takes the next sequence number (never reused, even if
         // storing fails) and travels as a snapshot, so a restarted bucket learns its class. A cache
         // bucket's snapshot has no entries: nothing of it is ever kept. Metadata may say "cache" only
@@ -28,11 +28,13 @@ public sealed partial class BucketGrain
         }
 
         _map.ResetSequence(_map.LastSeq + 1);
+        var previous = _policy.Durability;
         _policy = policy;
-        ResetJournal();
-        if (_backup.IsEnabled)
+        ResetJournal(backupHoldsState: false);
+        if (_replicas.IsEnabled)
         {
-            await RequireStoredAsync(SnapshotBatch(_map, policy));
+            // A bucket becoming cache keeps its policy where its entries were kept, so a later activation reads it there.
+            await StoreStateAsync(toCache ? ReplicasFor(previous) : null);
         }
 
         if (toCache)
@@ -62,19 +64,10 @@ public sealed partial class BucketGrain
         await EnsureReadyAsync();
         // A restore may bring back far more than the bucket holds now.
         RequireMemoryForNewData();
-        IReadOnlyList<byte[]>? snapshot;
-        try
+        var (snapshot, refused) = await ReadStateForRestoreAsync(atSeq, atTime);
+        if (refused is not null)
         {
-            snapshot = await _backup.ReadStateAsync(BucketId, atSeq, atTime, CancellationToken.None);
-        }
-        catch (BackupReadException e)
-        {
-            return new RestoreResult(e.Damaged ? RestoreOutcome.HistoryDamaged : RestoreOutcome.PointNotKept, 0, e.Message);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            GrainsLog.RehydrateFailed(_logger, BucketId, e);
-            throw Unavailable("The backup server could not be read; nothing was restored. Retry shortly.");
+            return refused;
         }
 
         if (snapshot is null)
@@ -92,13 +85,14 @@ public sealed partial class BucketGrain
             return new RestoreResult(RestoreOutcome.HistoryDamaged, 0, e.Message);
         }
 
-        await EnsureEpochAsync();
+        var restoredPolicy = EnglangBatches.Policy(state);
+        await EnsureEpochAsync(restoredPolicy.Durability);
 
         // Restoring is a change like any other: it gets the next sequence number and history goes on.
-        ReplaceState(state, _map.LastSeq + 1, EnglangBatches.Policy(state));
-        if (_backup.IsEnabled)
+        ReplaceState(state, _map.LastSeq + 1, restoredPolicy, backupHoldsState: false);
+        if (_replicas.IsEnabled)
         {
-            await RequireStoredAsync(SnapshotBatch(_map, _policy));
+            await StoreStateAsync(null);
         }
 
         await SaveMetadataOrUnavailableAsync(_policy);
@@ -107,15 +101,7 @@ public sealed partial class BucketGrain
 
     public async ValueTask EraseAsync()
     {
-        try
-        {
-            await _backup.EraseAsync(BucketId, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            GrainsLog.PushFailed(_logger, BucketId, _map.LastSeq, e);
-            throw Unavailable("The backup server could not erase the bucket; nothing was erased. Retry shortly.");
-        }
+        await EraseOnReplicasAsync();
 
         _map.RemoveAll();
         _map.Journal = null;
@@ -126,20 +112,82 @@ public sealed partial class BucketGrain
         DeactivateOnIdle();
     }
 
-    /// <summary>A cache bucket started from its metadata alone; it needs an epoch before it records anything.</summary>
-    private async Task EnsureEpochAsync()
+    /// <summary>A cache bucket started from its metadata alone; it needs an epoch, from the replicas of the class it becomes, before it records anything.</summary>
+    private async Task EnsureEpochAsync(Durability becoming)
     {
-        if (_backup.IsEnabled && _link.NeedsEpoch)
+        if (_replicas.IsEnabled && _link.NeedsEpoch)
         {
-            var grant = await OpenEpochOrUnavailableAsync();
-            _link.Open(grant.Epoch);
+            var elected = await ElectOrUnavailableAsync(becoming);
+            _link.Open(elected.Epoch);
             // The metadata a cache bucket started from may lag what the backup holds (a lost
             // metadata write): number the next changes above the backup's, or they would collide.
-            if (grant.LastSeq > _map.LastSeq)
+            if (elected.LastSeq > _map.LastSeq)
             {
-                _map.ResetSequence(grant.LastSeq);
-                ResetJournal();
+                _map.ResetSequence(elected.LastSeq);
+                ResetJournal(backupHoldsState: true);
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads the state to restore from a replica that holds the bucket's newest changes, trying the others
+    /// when one cannot give it; answers why not when none can.
+    /// </summary>
+    private async Task<(IReadOnlyList<byte[]>? Snapshot, RestoreResult? Refused)> ReadStateForRestoreAsync(long? atSeq, DateTimeOffset? atTime)
+    {
+        var candidates = _tracks.Count > 0 ? _tracks.Replicas.OrderByDescending(replica => _tracks.StoredBy(replica.Id)).ToList() : [.. ReplicasFor(_policy.Durability)];
+        RestoreResult? refused = null;
+        foreach (var replica in candidates)
+        {
+            try
+            {
+                return (await replica.Client.ReadStateAsync(BucketId, atSeq, atTime, CancellationToken.None), null);
+            }
+            catch (BackupReadException e)
+            {
+                refused = new RestoreResult(e.Damaged ? RestoreOutcome.HistoryDamaged : RestoreOutcome.PointNotKept, 0, e.Message);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                GrainsLog.RehydrateFailed(_logger, BucketId, e);
+            }
+        }
+
+        return refused is not null ? (null, refused) : throw Unavailable("No backup server keeping this bucket could be read; nothing was restored. Retry shortly.");
+    }
+
+    /// <summary>
+    /// Erases the bucket on every server that may keep it (the replicas of its class, and of the widest
+    /// class, which a class change may have left a copy on); a majority of its replicas must confirm.
+    /// </summary>
+    private async Task EraseOnReplicasAsync()
+    {
+        if (!_replicas.IsEnabled)
+        {
+            return;
+        }
+
+        var replicas = ReplicasFor(_policy.Durability);
+        var everywhere = _replicas.For(BucketId, Durability.Critical).UnionBy(replicas, replica => replica.Id).ToList();
+        var erased = await Task.WhenAll(everywhere.Select(async replica =>
+        {
+            try
+            {
+                await replica.Client.EraseAsync(BucketId, CancellationToken.None);
+                return replica.Id;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                GrainsLog.PushFailed(_logger, BucketId, replica.Id, _map.LastSeq, e);
+                return null;
+            }
+        }));
+
+        var confirmed = replicas.Count(replica => erased.Contains(replica.Id));
+        var quorum = Abstractions.Backup.ReplicaPlacement.Majority(replicas.Count);
+        if (confirmed < quorum)
+        {
+            throw Unavailable($"Only {confirmed} of the {replicas.Count} backup servers keeping this bucket confirmed the erase, and {quorum} must; retry shortly (those that erased stay erased).");
         }
     }
 
@@ -185,32 +233,43 @@ public sealed partial class BucketGrain
     }
 
     /// <summary>
-    /// Stores a whole-bucket change that memory already holds. When that fails the next pull sends a
-    /// snapshot, so memory and backup converge; the caller is told the outcome is not confirmed.
+    /// Stores a whole-bucket change that memory already holds (a policy, a restore) on a quorum of the
+    /// bucket's replicas, or of <paramref name="replicas"/> for a bucket whose journal stops here (one
+    /// becoming cache). Replicas that miss it are owed the snapshot, so memory and backup converge; the
+    /// caller is told when the outcome is not confirmed.
     /// </summary>
-    private async Task RequireStoredAsync(ChangeBatch batch)
+    private async Task StoreStateAsync(IReadOnlyList<BackupReplica>? replicas)
     {
-        BackupAck? ack = null;
-        try
+        if (replicas is null)
         {
-            ack = await StoreAsync(batch);
+            await PushToQuorumAsync(_policy.Durability == Durability.Critical ? _replicas.WriteQuorum(_tracks.Count) : Abstractions.Backup.ReplicaPlacement.Majority(_tracks.Count));
+            return;
         }
-        finally
+
+        var batch = SnapshotBatch(_map, _policy);
+        var stored = await Task.WhenAll(replicas.Select(async replica =>
         {
-            if (ack is not { Status: AckStatus.Stored } || ack.LastSeq < batch.ToSeq)
+            try
             {
-                if (_map.Journal is not null)
+                var ack = await replica.Client.AppendAsync(batch, CancellationToken.None);
+                if (ack.Status == AckStatus.StaleEpoch)
                 {
-                    _link.OweSnapshot();
+                    _link.Fence();
                 }
 
-                ReportMetrics();
+                return ack.Status == AckStatus.Stored && ack.LastSeq >= batch.ToSeq;
             }
-        }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                GrainsLog.PushFailed(_logger, BucketId, replica.Id, batch.ToSeq, e);
+                return false;
+            }
+        }));
 
-        if (ack.Status != AckStatus.Stored || ack.LastSeq < batch.ToSeq)
+        var quorum = Abstractions.Backup.ReplicaPlacement.Majority(replicas.Count);
+        if (stored.Count(ok => ok) < quorum)
         {
-            throw Unavailable("The backup server did not store the change; retry shortly.");
+            throw Unavailable("Too few backup servers stored the change; retry shortly.");
         }
     }
 }

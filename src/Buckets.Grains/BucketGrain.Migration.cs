@@ -45,7 +45,7 @@ public sealed partial class BucketGrain : IGrainMigrationParticipant
 
         dehydrationContext.TryAddValue(EpochKey, _link.DehydratedEpoch);
         // Wire format kept across versions (a rolling update mixes them): -1 means "a snapshot is owed".
-        dehydrationContext.TryAddValue(AcknowledgedKey, _link.SnapshotOwed ? SnapshotOwedMarker : _map.Journal?.AcknowledgedSeq ?? _map.LastSeq);
+        dehydrationContext.TryAddValue(AcknowledgedKey, HoldsUnstoredChanges ? SnapshotOwedMarker : _map.Journal?.AcknowledgedSeq ?? _map.LastSeq);
     }
 
     public void OnRehydrate(IRehydrationContext rehydrationContext)
@@ -143,10 +143,10 @@ public sealed partial class BucketGrain : IGrainMigrationParticipant
 
     private void Arrive(Englang.ReplayState state, long epoch, long acknowledged)
     {
-        LoadState(state, state.LastSeq, EnglangBatches.Policy(state));
-        // Unacknowledged changes did not travel one by one: the next pull sends a full snapshot instead.
-        // Listed for the pull and kept from idle collection by ReportMetrics in OnActivateAsync.
-        _link.Arrive(epoch, snapshotOwed: _map.Journal is not null && acknowledged < _map.LastSeq);
+        // Unacknowledged changes did not travel one by one: every replica's next pull gets a full snapshot instead.
+        // Listed for the pulls and kept from idle collection by ReportMetrics in OnActivateAsync.
+        LoadState(state, state.LastSeq, EnglangBatches.Policy(state), backupHoldsState: acknowledged >= state.LastSeq);
+        _link.Arrive(epoch);
     }
 
     private async Task DropQuietlyAsync(IBucketHandoffGrain holder)

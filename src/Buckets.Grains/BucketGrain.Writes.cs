@@ -27,7 +27,7 @@ public sealed partial class BucketGrain
         {
             try
             {
-                await PushPendingAsync();
+                await PushToQuorumAsync(_replicas.WriteQuorum(_tracks.Count));
             }
             finally
             {
@@ -39,6 +39,6 @@ public sealed partial class BucketGrain
 
     private BackupProgress BackupProgress() =>
         _map.Journal is { } journal
-            ? new BackupProgress(journal.AcknowledgedSeq, journal.Count, journal.NeedsSnapshot || _link.SnapshotOwed)
+            ? new BackupProgress(journal.AcknowledgedSeq, journal.Count, _tracks.Replicas.Any(replica => _tracks.NeedsSnapshot(replica.Id, journal)))
             : new BackupProgress(_map.LastSeq, 0, false);
 }

@@ -20,7 +20,8 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private readonly BucketGrainOptions _options;
     private readonly TimeProvider _time;
     private readonly BucketsMetrics _metrics;
-    private readonly IBackupClient _backup;
+    private readonly BackupReplicas _replicas;
+    private readonly ReplicationOptions _replicationOptions;
     private readonly DirtyBuckets _dirty;
     private readonly MemoryPressure _memory;
     private readonly IPersistentState<BucketMetadata> _metadata;
@@ -38,7 +39,8 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         IOptions<BucketGrainOptions> options,
         TimeProvider time,
         BucketsMetrics metrics,
-        IBackupClient backup,
+        BackupReplicas replicas,
+        IOptions<ReplicationOptions> replicationOptions,
         DirtyBuckets dirty,
         MemoryPressure memory,
         [PersistentState("metadata", BucketMetadata.StorageName)] IPersistentState<BucketMetadata> metadata,
@@ -48,7 +50,8 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _options = options.Value;
         _time = time;
         _metrics = metrics;
-        _backup = backup;
+        _replicas = replicas;
+        _replicationOptions = replicationOptions.Value;
         _dirty = dirty;
         _memory = memory;
         _metadata = metadata;
@@ -86,7 +89,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _dirty.Clear(BucketId);
         _dirty.AddUnstoredBytes(-_reportedUnstoredBytes);
         _reportedUnstoredBytes = 0;
-        _listedDirty = false;
+        _listedMask = 0;
         _metrics.BucketDeactivated();
         _metrics.EntriesChanged(-_reportedEntries);
         _metrics.JournalChanged(-_reportedPending);

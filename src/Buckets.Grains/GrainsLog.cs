@@ -17,14 +17,14 @@ internal static partial class GrainsLog
     [LoggerMessage(1004, LogLevel.Warning, "Bucket {BucketId} could not load its saved state; answering unavailable")]
     public static partial void RehydrateFailed(ILogger logger, string bucketId, Exception exception);
 
-    [LoggerMessage(1005, LogLevel.Warning, "Bucket {BucketId} could not store changes up to {Seq} with the backup server")]
-    public static partial void PushFailed(ILogger logger, string bucketId, long seq, Exception exception);
+    [LoggerMessage(1005, LogLevel.Warning, "Bucket {BucketId} could not store changes up to {Seq} with backup server {Replica}")]
+    public static partial void PushFailed(ILogger logger, string bucketId, string replica, long seq, Exception exception);
 
     [LoggerMessage(1006, LogLevel.Warning, "Bucket {BucketId} epoch {Epoch} was fenced off by a newer activation; deactivating")]
     public static partial void Fenced(ILogger logger, string bucketId, long epoch);
 
-    [LoggerMessage(1007, LogLevel.Information, "Bucket {BucketId}: backup server answered {Status} at change {LastSeq}; sending a full snapshot next")]
-    public static partial void SnapshotRequested(ILogger logger, string bucketId, string status, long lastSeq);
+    [LoggerMessage(1007, LogLevel.Information, "Bucket {BucketId}: backup server {Replica} answered {Status} at change {LastSeq}; sending a full snapshot next")]
+    public static partial void SnapshotRequested(ILogger logger, string bucketId, string replica, string status, long lastSeq);
 
     [LoggerMessage(1008, LogLevel.Warning, "Bucket {BucketId} could not write its metadata")]
     public static partial void MetadataWriteFailed(ILogger logger, string bucketId, Exception exception);
@@ -46,4 +46,7 @@ internal static partial class GrainsLog
 
     [LoggerMessage(1014, LogLevel.Warning, "Bucket {BucketId} could not hand its state over in pieces")]
     public static partial void HandoffFailed(ILogger logger, string bucketId, Exception exception);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Bucket {BucketId}: backup server {Replica} stayed behind ({JournalBytes} journal bytes); it catches up from a snapshot, the journal no longer waits for it")]
+    public static partial void ReplicaLeftBehind(ILogger logger, string bucketId, string replica, long journalBytes);
 }

@@ -88,7 +88,7 @@ public sealed class AppendTests : IDisposable
     }
 
     [Fact]
-    public async Task An_older_epoch_is_fenced_off_and_a_newer_one_than_granted_is_invalid()
+    public async Task An_older_epoch_is_fenced_off_and_a_newer_one_is_learned_from_its_writes()
     {
         var first = (await _t.Store.OpenEpochAsync(Bucket, Ct)).Epoch;
         await _t.Store.AppendChangesAsync(Bucket, first, Lines.Range(Bucket, 1, 2, TestStore.Start), Ct);
@@ -98,28 +98,60 @@ public sealed class AppendTests : IDisposable
         Assert.Equal(2, State.Parse(second.Snapshot).Entries.Count);
 
         var stale = await _t.Store.AppendChangesAsync(Bucket, first, Lines.Range(Bucket, 3, 3, TestStore.Start), Ct);
-        var future = await _t.Store.AppendChangesAsync(Bucket, second.Epoch + 1, Lines.Range(Bucket, 3, 3, TestStore.Start), Ct);
         var staleSnapshot = await _t.Store.AppendSnapshotAsync(Bucket, first, SnapshotOf(Bucket, 9), Ct);
         var current = await _t.Store.AppendChangesAsync(Bucket, second.Epoch, Lines.Range(Bucket, 3, 3, TestStore.Start), Ct);
 
+        // An epoch a majority of the other replicas granted while this one was away: learned, and
+        // from then on the one before it is fenced off here too.
+        var learned = second.Epoch + 5;
+        var future = await _t.Store.AppendChangesAsync(Bucket, learned, Lines.Range(Bucket, 4, 4, TestStore.Start), Ct);
+        var previous = await _t.Store.AppendChangesAsync(Bucket, second.Epoch, Lines.Range(Bucket, 5, 5, TestStore.Start), Ct);
+
         Assert.Equal(new AppendResult(AckStatus.StaleEpoch, 2), stale with { Detail = null });
-        Assert.Equal(AckStatus.Invalid, future.Status);
         Assert.Equal(AckStatus.StaleEpoch, staleSnapshot.Status);
         Assert.Equal(new AppendResult(AckStatus.Stored, 3), current);
+        Assert.Equal(new AppendResult(AckStatus.Stored, 4), future);
+        Assert.Equal(AckStatus.StaleEpoch, previous.Status);
 
         // The epoch is durable: a restarted store still fences the old activation.
         var reopened = _t.Reopen();
-        Assert.Equal(AckStatus.StaleEpoch, (await reopened.AppendChangesAsync(Bucket, first, Lines.Range(Bucket, 4, 4, TestStore.Start), Ct)).Status);
-        Assert.Equal(second.Epoch + 1, (await reopened.OpenEpochAsync(Bucket, Ct)).Epoch);
+        Assert.Equal(AckStatus.StaleEpoch, (await reopened.AppendChangesAsync(Bucket, first, Lines.Range(Bucket, 5, 5, TestStore.Start), Ct)).Status);
+        var next = await reopened.OpenEpochAsync(Bucket, Ct);
+        Assert.Equal(learned + 1, next.Epoch);
+        Assert.Equal(learned, next.WriterEpoch);
     }
 
     [Fact]
-    public async Task Appending_without_an_epoch_is_invalid_and_creates_nothing()
+    public async Task A_replica_that_missed_the_election_stores_the_first_changes_under_the_epoch_they_carry()
     {
-        var result = await _t.Store.AppendChangesAsync(Bucket, 1, Lines.Range(Bucket, 1, 1, TestStore.Start), Ct);
+        var result = await _t.Store.AppendChangesAsync(Bucket, 3, Lines.Range(Bucket, 1, 1, TestStore.Start), Ct);
+        var zero = await _t.Store.AppendChangesAsync(Bucket, 0, Lines.Range(Bucket, 2, 2, TestStore.Start), Ct);
+        var older = await _t.Store.AppendChangesAsync(Bucket, 2, Lines.Range(Bucket, 2, 2, TestStore.Start), Ct);
 
-        Assert.Equal(AckStatus.Invalid, result.Status);
-        Assert.False(Directory.Exists(_t.BucketDirectory(Bucket)));
+        Assert.Equal(new AppendResult(AckStatus.Stored, 1), result);
+        Assert.Equal(AckStatus.Invalid, zero.Status);
+        Assert.Equal(AckStatus.StaleEpoch, older.Status);
+        Assert.True(Directory.Exists(_t.BucketDirectory(Bucket)));
+    }
+
+    [Fact]
+    public async Task A_proposed_epoch_is_granted_once_and_only_above_every_epoch_known()
+    {
+        var first = await _t.Store.OpenEpochAsync(Bucket, new EpochRequest(7, WithState: false), Ct);
+        var again = await _t.Store.OpenEpochAsync(Bucket, new EpochRequest(7, WithState: false), Ct);
+        var lower = await _t.Store.OpenEpochAsync(Bucket, new EpochRequest(5, WithState: true), Ct);
+        await _t.Store.AppendChangesAsync(Bucket, 7, Lines.Range(Bucket, 1, 2, TestStore.Start), Ct);
+        var next = await _t.Store.OpenEpochAsync(Bucket, Ct);
+
+        Assert.True(first.Granted);
+        Assert.Equal(7, first.Epoch);
+        Assert.Empty(first.Snapshot);
+        Assert.False(again.Granted);
+        Assert.Equal(7, again.Epoch);
+        Assert.False(lower.Granted);
+        Assert.Empty(lower.Snapshot);
+        Assert.Equal((8, 7, 2), (next.Epoch, next.WriterEpoch, next.LastSeq));
+        Assert.Equal(AckStatus.StaleEpoch, (await _t.Store.AppendChangesAsync(Bucket, 7, Lines.Range(Bucket, 3, 3, TestStore.Start), Ct)).Status);
     }
 
     [Theory]

@@ -68,6 +68,7 @@ public sealed class WriteAheadLogTests : IDisposable
     [Fact]
     public async Task StateOfIdleBucketsIsDroppedFromMemoryAndReloadedFromTheirFilesOnNextUse()
     {
+        await _t.Store.OpenEpochAsync("idle", Ct);
         var epoch = (await _t.Store.OpenEpochAsync("idle", Ct)).Epoch;
         await _t.Store.AppendChangesAsync("idle", epoch, Lines.Range("idle", 1, 2, TestStore.Start), Ct);
         var busy = (await _t.Store.OpenEpochAsync("busy", Ct)).Epoch;

@@ -1,6 +1,7 @@
 using System.Text;
 using Buckets.Abstractions;
 using Buckets.Abstractions.Backup;
+using Buckets.Grains.Backup;
 using Orleans.Core.Internal;
 
 namespace Buckets.Grains.Tests;
@@ -18,18 +19,18 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
         var (bucket, id) = fixture.NewBucket("forced");
         var replication = fixture.Replication(id);
         await bucket.SetAsync(new SetCommand("a", [1]));
-        var refused = await replication.CollectChangesAsync(int.MaxValue);
+        var refused = await replication.CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
         Assert.NotNull(refused);
         // The backup server does not take the changes: the bucket owes it a full snapshot.
-        await replication.AcknowledgeAsync(new BackupAck(id, refused.Epoch, AckStatus.Gap, 0));
-        var snapshot = await replication.CollectChangesAsync(int.MaxValue);
+        await replication.AcknowledgeAsync(BackupReplicas.LocalId, new BackupAck(id, refused.Epoch, AckStatus.Gap, 0));
+        var snapshot = await replication.CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
         Assert.True(snapshot is { IsSnapshot: true }, "after a gap the bucket must send a snapshot");
 
         // Written between collecting the snapshot and its acknowledgement.
         await bucket.SetAsync(new SetCommand("b", [2]));
         await bucket.SetAsync(new SetCommand("c", [3]));
-        await replication.AcknowledgeAsync(new BackupAck(id, snapshot.Epoch, AckStatus.Stored, snapshot.ToSeq));
-        var next = await replication.CollectChangesAsync(int.MaxValue);
+        await replication.AcknowledgeAsync(BackupReplicas.LocalId, new BackupAck(id, snapshot.Epoch, AckStatus.Stored, snapshot.ToSeq));
+        var next = await replication.CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
 
         Assert.NotNull(next);
         Assert.False(next.IsSnapshot, $"the snapshot at change {snapshot.ToSeq} was acknowledged, yet another snapshot was sent");
@@ -44,12 +45,12 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
         var replication = fixture.Replication(id);
         await bucket.SetAsync(new SetCommand("a", [1]));
         await bucket.SetAsync(new SetCommand("b", [2]));
-        var batch = await replication.CollectChangesAsync(int.MaxValue);
+        var batch = await replication.CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
         Assert.NotNull(batch);
 
         // The backup holds other changes up to 40 under the same numbers.
-        await replication.AcknowledgeAsync(new BackupAck(id, batch.Epoch, AckStatus.Conflict, 40));
-        var snapshot = await replication.CollectChangesAsync(int.MaxValue);
+        await replication.AcknowledgeAsync(BackupReplicas.LocalId, new BackupAck(id, batch.Epoch, AckStatus.Conflict, 40));
+        var snapshot = await replication.CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
 
         Assert.True(snapshot is { IsSnapshot: true }, "after a conflict the bucket must send its whole state");
         Assert.True(snapshot.ToSeq > 40, $"the snapshot must be numbered above the backup's 40, not {snapshot.ToSeq}");
@@ -72,7 +73,7 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
         var stats = await bucket.GetStatsAsync();
         Assert.True(stats.Backup.NeedsSnapshot, $"{writes} changes of {ValueBytes} bytes are held although the journal is bounded at {ControlledBackupClusterFixture.JournalMaxBytes} bytes");
         Assert.True(stats.Backup.PendingChanges * ValueBytes <= ControlledBackupClusterFixture.JournalMaxBytes, $"the journal holds {stats.Backup.PendingChanges} changes");
-        var batch = await fixture.Replication(id).CollectChangesAsync(int.MaxValue);
+        var batch = await fixture.Replication(id).CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
         Assert.True(batch is { IsSnapshot: true }, "an overflowed journal must be backed up by a snapshot");
         Assert.Equal(stats.LastChange, batch.ToSeq);
     }
@@ -89,14 +90,14 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
 
         var last = (await bucket.GetStatsAsync()).LastChange;
         var replication = fixture.Replication(id);
-        var first = await replication.CollectChangesAsync(int.MaxValue);
+        var first = await replication.CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
 
         Assert.NotNull(first);
         Assert.False(first.IsSnapshot);
         Assert.InRange(first.Englang.Length, 1, ControlledBackupClusterFixture.BatchMaxBytes);
         Assert.True(first.ToSeq < last, $"one batch carried all {writes} changes ({first.Englang.Length} bytes)");
-        await replication.AcknowledgeAsync(new BackupAck(id, first.Epoch, AckStatus.Stored, first.ToSeq));
-        var second = await replication.CollectChangesAsync(int.MaxValue);
+        await replication.AcknowledgeAsync(BackupReplicas.LocalId, new BackupAck(id, first.Epoch, AckStatus.Stored, first.ToSeq));
+        var second = await replication.CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
         Assert.NotNull(second);
         Assert.Equal(first.ToSeq + 1, ControlledBackupClusterFixture.Seqs(second)[0]);
     }
@@ -109,7 +110,7 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
         await bucket.SetAsync(new SetCommand("small", [1]));
         var last = (await bucket.GetStatsAsync()).LastChange;
 
-        var batch = await fixture.Replication(id).CollectChangesAsync(int.MaxValue);
+        var batch = await fixture.Replication(id).CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
 
         Assert.NotNull(batch);
         Assert.False(batch.IsSnapshot);
@@ -217,7 +218,7 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
         var policyChange = fixture.Backup.Appended(id)[^1];
         Assert.True(policyChange.IsSnapshot);
         Assert.True(policyChange.ToSeq > BackupLastSeq, $"the policy change took number {policyChange.ToSeq}, not above the backup's {BackupLastSeq}");
-        var batch = await fixture.Replication(id).CollectChangesAsync(int.MaxValue);
+        var batch = await fixture.Replication(id).CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
         Assert.NotNull(batch);
         Assert.Equal([policyChange.ToSeq + 1], ControlledBackupClusterFixture.Seqs(batch));
         Assert.True(write.Succeeded);

@@ -94,7 +94,7 @@ public class ClusterFixture : IAsyncLifetime
     {
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
         _store?.Dispose();

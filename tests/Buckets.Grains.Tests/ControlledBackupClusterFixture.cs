@@ -42,10 +42,10 @@ public class ControlledBackupClusterFixture : ClusterFixture
     /// <summary>Plays one pull of the backup server for one bucket: collect, store, acknowledge.</summary>
     public async Task<ChangeBatch?> StoreOnceAsync(string id)
     {
-        var batch = await Replication(id).CollectChangesAsync(int.MaxValue);
+        var batch = await Replication(id).CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
         if (batch is not null)
         {
-            await Replication(id).AcknowledgeAsync(await Backup.AppendAsync(batch, CancellationToken.None));
+            await Replication(id).AcknowledgeAsync(BackupReplicas.LocalId, await Backup.AppendAsync(batch, CancellationToken.None));
         }
 
         return batch;

@@ -32,7 +32,7 @@ public sealed class FakeBackupClient : IBackupClient
     public IReadOnlyList<ChangeBatch> Appended(string bucketId) =>
         _appended.TryGetValue(bucketId, out var batches) ? [.. batches] : [];
 
-    public Task<BackupEpoch> OpenEpochAsync(string bucketId, CancellationToken cancellationToken) =>
+    public Task<BackupEpoch> OpenEpochAsync(string bucketId, EpochRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(new BackupEpoch(Interlocked.Increment(ref _epoch), _grantedLastSeq.GetValueOrDefault(bucketId), []));
 
     public Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken)

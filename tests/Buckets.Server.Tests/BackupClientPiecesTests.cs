@@ -15,8 +15,7 @@ public sealed class BackupClientPiecesTests
     {
         var body = new byte[(3 * ChunkBytes) + 123];
         Random.Shared.NextBytes(body);
-        using var http = new HttpClient(new FixedBody(body)) { BaseAddress = new Uri("http://backup.invalid") };
-        var client = new HttpBackupClient(http, new InternalToken(new string('s', 48)), Options.Create(new BackupClientOptions { ChunkBytes = ChunkBytes }));
+        var client = new HttpBackupClient(new OneClient(new FixedBody(body)), new Uri("http://backup.invalid"), new InternalToken(new string('s', 48)), Options.Create(new BackupClientOptions { ChunkBytes = ChunkBytes }));
 
         var pieces = await client.ReadStateAsync("bucket", null, null, TestContext.Current.CancellationToken);
 
@@ -24,6 +23,12 @@ public sealed class BackupClientPiecesTests
         Assert.Equal(4, pieces.Count);
         Assert.All(pieces, p => Assert.InRange(p.Length, 1, ChunkBytes));
         Assert.Equal(body, pieces.SelectMany(p => p).ToArray());
+    }
+
+    /// <summary>Every client it makes sends through the one handler.</summary>
+    private sealed class OneClient(HttpMessageHandler handler) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(handler, disposeHandler: false);
     }
 
     /// <summary>Answers every request with the same body, streamed without a length as a large state would be.</summary>

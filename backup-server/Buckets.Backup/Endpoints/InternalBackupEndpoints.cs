@@ -1,4 +1,5 @@
 using System.Globalization;
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Pulling;
 using Buckets.Backup.Storage;
 using Buckets.Backup.Uploads;
@@ -30,6 +31,7 @@ public static class InternalBackupEndpoints
         group.MapGet("/buckets/{bucketId}/state", ReadStateAsync);
         group.MapDelete("/buckets/{bucketId}", EraseAsync);
         group.MapPost("/silos", Announce);
+        group.MapGet(Cluster.PeerMonitor.ClusterPath["/internal/v1".Length..], (Cluster.PeerMonitor peers) => TypedResults.Ok(peers.Own));
         return app;
     }
 
@@ -37,19 +39,30 @@ public static class InternalBackupEndpoints
     /// The grant's snapshot is the body, as the store returned it with the epoch (so it is the state at
     /// that epoch, read under the store's bucket gate); epoch and last change travel in headers.
     /// </summary>
-    private static async Task<IResult> OpenEpochAsync(string bucketId, IBackupStore store, HttpContext http)
+    private static async Task<IResult> OpenEpochAsync(string bucketId, long? propose, bool? state, IBackupStore store, HttpContext http)
     {
         if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
         {
             return invalid;
         }
 
+        if (propose is < 1)
+        {
+            return InternalRequests.BadRequest("'propose' must be a positive epoch.");
+        }
+
         try
         {
-            var grant = await store.OpenEpochAsync(bucketId, http.RequestAborted);
+            var grant = await store.OpenEpochAsync(bucketId, new EpochRequest(propose, state ?? true), http.RequestAborted);
             http.Response.Headers[InternalBackupRoutes.EpochHeader] = grant.Epoch.ToString(CultureInfo.InvariantCulture);
             http.Response.Headers[InternalBackupRoutes.LastSeqHeader] = grant.LastSeq.ToString(CultureInfo.InvariantCulture);
-            return TypedResults.Bytes(grant.Snapshot, EnglangResponseType);
+            http.Response.Headers[InternalBackupRoutes.WriterEpochHeader] = grant.WriterEpoch.ToString(CultureInfo.InvariantCulture);
+            return grant.Granted
+                ? TypedResults.Bytes(grant.Snapshot, EnglangResponseType)
+                : TypedResults.Problem(
+                    detail: $"Epoch {propose} is not above epoch {grant.Epoch}, the highest this replica knows for bucket {bucketId}; ask above it.",
+                    statusCode: StatusCodes.Status409Conflict,
+                    title: "Epoch refused.");
         }
         catch (BackupCorruptException e)
         {
@@ -119,7 +132,7 @@ public static class InternalBackupEndpoints
         return TypedResults.NoContent();
     }
 
-    private static IResult Announce(SiloAnnouncement announcement, SiloRegistry registry)
+    private static IResult Announce(SiloAnnouncement announcement, SiloRegistry registry, Cluster.PeerMonitor peers)
     {
         if (!Uri.TryCreate(announcement.Address, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
         {
@@ -127,6 +140,7 @@ public static class InternalBackupEndpoints
         }
 
         registry.Announce(address);
+        peers.CheckSilo(address.GetLeftPart(UriPartial.Authority), announcement.Servers);
         return TypedResults.NoContent();
     }
 }

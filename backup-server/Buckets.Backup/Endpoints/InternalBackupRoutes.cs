@@ -25,13 +25,26 @@ public static class InternalBackupRoutes
     /// <summary>Response header of an epoch grant: the last stored change the snapshot body is at.</summary>
     public const string LastSeqHeader = "Buckets-Last-Seq";
 
+    /// <summary>Response header of an epoch answer: the epoch whose activation wrote the last stored change.</summary>
+    public const string WriterEpochHeader = "Buckets-Writer-Epoch";
+
+    internal const string ProposeQuery = "propose";
+    internal const string StateQuery = "state";
     internal const string EpochQuery = "epoch";
     internal const string SnapshotQuery = "snapshot";
     internal const string ToSeqQuery = "toSeq";
     internal const string OffsetQuery = "offset";
 
-    /// <summary>POST: a new epoch; the body answered is the state at it (Englang), epoch and last change in headers.</summary>
-    public static string Epochs(string bucketId) => $"/internal/v1/buckets/{bucketId}/epochs";
+    /// <summary>
+    /// POST: asks for an epoch (the proposed one, else the next); granted: 200 with the state at it as the
+    /// body (Englang, empty unless asked for), refused: 409 with the highest epoch known; epoch, last
+    /// change and writer epoch in headers either way.
+    /// </summary>
+    public static string Epochs(string bucketId, Abstractions.Backup.EpochRequest request)
+    {
+        var query = request.Proposed is { } proposed ? string.Create(CultureInfo.InvariantCulture, $"?{ProposeQuery}={proposed}&") : "?";
+        return $"/internal/v1/buckets/{bucketId}/epochs{query}{StateQuery}={(request.WithState ? "true" : "false")}";
+    }
 
     /// <summary>POST: one batch (changes or a snapshot) as the raw Englang body, up to the server's request limit.</summary>
     public static string Batches(string bucketId, long epoch, bool snapshot, long toSeq) =>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Buckets.Backup.Pulling;
 
 /// <summary>
-/// Pulls every silo in turn: stores each bucket's batch (fsynced by the store) and acknowledges it on
+/// Pulls every silo in turn, for the buckets this server keeps (each silo hands it only those): stores each bucket's batch (fsynced by the store) and acknowledges it on
 /// the next pull of that silo, so a grain drops changes only once they are durable. A silo that
 /// returned work is pulled again <see cref="PullOptions.BusyInterval"/> after the previous round
 /// began; after work, empty pulls come every <see cref="PullOptions.ActiveInterval"/> for a while,
@@ -19,6 +19,7 @@ public sealed partial class BackupPuller(
     BackupIngest ingest,
     BackupHealth health,
     IOptions<PullOptions> options,
+    IOptions<Cluster.BackupClusterOptions> cluster,
     TimeProvider time,
     ILogger<BackupPuller> logger) : BackgroundService
 {
@@ -67,7 +68,7 @@ public sealed partial class BackupPuller(
         PullResponse response;
         try
         {
-            response = await feed.PullAsync(new PullRequest(acks ?? [], settings.MaxBatches, settings.MaxChangesPerBatch), cancellationToken);
+            response = await feed.PullAsync(new PullRequest(acks ?? [], settings.MaxBatches, settings.MaxChangesPerBatch, cluster.Value.SelfId), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -16,6 +16,9 @@ internal sealed record BucketManifest
     /// <summary>The fencing epoch of the newest activation.</summary>
     public long Epoch { get; init; }
 
+    /// <summary>The epoch whose activation wrote the stored changes (the state is a prefix of its history); 0 in manifests written before replication.</summary>
+    public long WriterEpoch { get; init; }
+
     /// <summary>The last stored change when the manifest was written.</summary>
     public long LastSeq { get; init; }
 

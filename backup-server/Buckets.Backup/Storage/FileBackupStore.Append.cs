@@ -39,6 +39,8 @@ public sealed partial class FileBackupStore
                 return Refuse(state, AckStatus.Gap, $"the next change must be {state.LastSeq + 1} but the lines start at change {parsed.FirstSeq}");
             }
 
+            RecordWriter(state, epoch);
+
             // Durable in the shared log first (one fsync for every bucket waiting), then written to
             // the bucket's own file, which the log's checkpoint fsyncs later. The manifest is not
             // touched: recovery reads the last change from the open segment itself.

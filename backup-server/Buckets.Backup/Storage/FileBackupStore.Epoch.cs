@@ -6,17 +6,28 @@ namespace Buckets.Backup.Storage;
 public sealed partial class FileBackupStore
 {
     /// <inheritdoc />
-    public Task<EpochGrant> OpenEpochAsync(string bucketId, CancellationToken cancellationToken) =>
+    public Task<EpochGrant> OpenEpochAsync(string bucketId, CancellationToken cancellationToken) => OpenEpochAsync(bucketId, EpochRequest.Next, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<EpochGrant> OpenEpochAsync(string bucketId, EpochRequest request, CancellationToken cancellationToken) =>
         WithBucketAsync(bucketId, "open epoch", state =>
         {
-            var manifest = state.Manifest ?? NewBucket(state);
+            ArgumentNullException.ThrowIfNull(request);
+            var known = state.Manifest;
+            if (request.Proposed is { } proposed && proposed <= (known?.Epoch ?? 0))
+            {
+                // Each epoch is granted at most once: an election that asked too low asks again above this.
+                return new EpochGrant(known?.Epoch ?? 0, state.LastSeq, []) { Granted = false, WriterEpoch = known?.WriterEpoch ?? 0 };
+            }
+
+            var manifest = known ?? NewBucket(state);
 
             // Read before fencing: a damaged history fails the call without locking out the current activation.
-            var snapshot = ReadState(state, manifest, null, null);
-            var epoch = manifest.Epoch + 1;
+            var snapshot = request.WithState ? ReadState(state, manifest, null, null).Snapshot : [];
+            var epoch = request.Proposed ?? manifest.Epoch + 1;
             Commit(state, manifest with { Epoch = epoch });
             StorageLog.EpochOpened(_logger, state.BucketId, epoch, state.LastSeq);
-            return new EpochGrant(epoch, state.LastSeq, snapshot.Snapshot);
+            return new EpochGrant(epoch, state.LastSeq, snapshot) { WriterEpoch = manifest.WriterEpoch };
         }, cancellationToken);
 
     /// <summary>Creates the folder of a bucket never seen; files in a folder without a manifest were never acknowledged.</summary>
@@ -35,22 +46,43 @@ public sealed partial class FileBackupStore
         return BucketManifest.New(state.BucketId);
     }
 
-    /// <summary>Fencing: only the newest epoch may write.</summary>
+    /// <summary>
+    /// Fencing: only the newest epoch may write. A newer epoch than this replica knows was granted by a
+    /// majority of the bucket's replicas while this one did not answer: it is learned here (only an
+    /// activation holding an epoch sends under it, and a superseded one holds a lower number).
+    /// </summary>
     private AppendResult? CheckEpoch(BucketState state, long epoch)
     {
-        if (state.Manifest is not { } manifest)
+        if (epoch < 1)
         {
-            return Refuse(state, AckStatus.Invalid, "no epoch was ever opened for this bucket");
+            return Refuse(state, AckStatus.Invalid, $"epoch {epoch} was never granted");
         }
 
-        if (epoch < manifest.Epoch)
+        var manifest = state.Manifest;
+        if (epoch < (manifest?.Epoch ?? 0))
         {
-            return Refuse(state, AckStatus.StaleEpoch, $"epoch {epoch} is older than the current epoch {manifest.Epoch}");
+            return Refuse(state, AckStatus.StaleEpoch, $"epoch {epoch} is older than the current epoch {manifest!.Epoch}");
         }
 
-        return epoch > manifest.Epoch
-            ? Refuse(state, AckStatus.Invalid, $"epoch {epoch} was never granted (the current epoch is {manifest.Epoch})")
-            : null;
+        if (manifest is null || epoch > manifest.Epoch)
+        {
+            Commit(state, (manifest ?? NewBucket(state)) with { Epoch = epoch });
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Records that the bucket's state is now a prefix of <paramref name="epoch"/>'s history, before the
+    /// lines that make it so are stored (only once they passed every check): an election must never prefer
+    /// an older writer's longer history to this one (docs/backup-protocol.md, "Epochs").
+    /// </summary>
+    private void RecordWriter(BucketState state, long epoch)
+    {
+        if (state.Manifest is { } manifest && manifest.WriterEpoch < epoch)
+        {
+            Commit(state, manifest with { WriterEpoch = epoch });
+        }
     }
 
     private AppendResult Refuse(BucketState state, AckStatus status, string detail)

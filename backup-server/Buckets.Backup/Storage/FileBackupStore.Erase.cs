@@ -36,6 +36,8 @@ public sealed partial class FileBackupStore
             Commit(state, manifest with
             {
                 Epoch = manifest.Epoch + 1,
+                // The erased state outranks every copy a replica that missed the erase still holds.
+                WriterEpoch = manifest.Epoch + 1,
                 Erased = true,
                 ErasedAt = at,
                 Live = new ManifestGeneration { Origin = GenerationOrigin.Erase, BaseSeq = state.LastSeq },

@@ -26,6 +26,7 @@ public sealed partial class FileBackupStore
                     : Refuse(state, AckStatus.Conflict, $"change {header.Seq} is already stored; number new changes above {state.LastSeq}");
             }
 
+            RecordWriter(state, epoch);
             var name = FileNames.Snapshot(header.Seq, header.At);
             DurableFiles.WriteAtomically(state.PathOf(name), stream => stream.Write(snapshot.Span));
             Rebase(

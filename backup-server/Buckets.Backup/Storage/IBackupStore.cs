@@ -1,3 +1,5 @@
+using Buckets.Abstractions.Backup;
+
 namespace Buckets.Backup.Storage;
 
 /// <summary>
@@ -12,6 +14,13 @@ public interface IBackupStore
     /// current state as an Englang snapshot (UTF-8). A bucket never seen gets epoch 1 and an empty state.
     /// </summary>
     Task<EpochGrant> OpenEpochAsync(string bucketId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Grants the proposed epoch when it is above every epoch the bucket knows (the next one when none
+    /// is proposed), recording it durably; otherwise answers <see cref="EpochGrant.Granted"/> false with
+    /// the highest epoch known. The state comes with the grant only when asked for.
+    /// </summary>
+    Task<EpochGrant> OpenEpochAsync(string bucketId, EpochRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Appends Englang change lines (UTF-8, '\n'-terminated, ascending contiguous sequence numbers)

@@ -1,17 +1,17 @@
 namespace Buckets.Abstractions.Backup;
 
-/// <summary>The backup side of a bucket grain, called by the silo's pull coordinator only.</summary>
+/// <summary>The backup side of a bucket grain, called by the silo's pull coordinator only, on behalf of one replica (a backup server's id).</summary>
 public interface IBucketReplicationGrain : IGrainWithStringKey
 {
-    /// <summary>Returns pending changes (or a snapshot when the journal cannot serve them), or <c>null</c> when none are pending.</summary>
-    ValueTask<ChangeBatch?> CollectChangesAsync(int maxChanges);
+    /// <summary>Returns the changes the replica lacks (or a snapshot when the journal cannot serve them), or <c>null</c> when it lacks none or does not keep this bucket.</summary>
+    ValueTask<ChangeBatch?> CollectChangesAsync(string replica, int maxChanges);
 
-    /// <summary>Applies the backup server's answer to a batch.</summary>
-    ValueTask AcknowledgeAsync(BackupAck ack);
+    /// <summary>Applies the replica's answer to a batch.</summary>
+    ValueTask AcknowledgeAsync(string replica, BackupAck ack);
 
     /// <summary>
-    /// Applies the answer to the previous batch (when there is one), then returns the pending changes
+    /// Applies the replica's answer to the previous batch (when there is one), then returns what it lacks
     /// as <see cref="CollectChangesAsync"/> does: one grain call per bucket per pull instead of two.
     /// </summary>
-    ValueTask<ChangeBatch?> AcknowledgeAndCollectAsync(BackupAck? ack, int maxChanges);
+    ValueTask<ChangeBatch?> AcknowledgeAndCollectAsync(string replica, BackupAck? ack, int maxChanges);
 }

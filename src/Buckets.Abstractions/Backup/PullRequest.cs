@@ -1,7 +1,8 @@
 namespace Buckets.Abstractions.Backup;
 
-/// <summary>The backup server asks a silo for pending changes, acknowledging what it stored since the last pull.</summary>
+/// <summary>A backup server asks a silo for the changes it lacks, acknowledging what it stored since its last pull.</summary>
 /// <param name="Acks">Answers to the batches of the previous pull.</param>
 /// <param name="MaxBatches">Most buckets to return changes for.</param>
 /// <param name="MaxChangesPerBatch">Most changes per bucket.</param>
-public sealed record PullRequest(IReadOnlyList<BackupAck> Acks, int MaxBatches, int MaxChangesPerBatch);
+/// <param name="Replica">The pulling server's id in the server list (<see cref="ReplicaPlacement.ServerId"/>); a silo with one backup server also takes a pull without it.</param>
+public sealed record PullRequest(IReadOnlyList<BackupAck> Acks, int MaxBatches, int MaxChangesPerBatch, string? Replica = null);

@@ -1,20 +1,17 @@
 namespace Buckets.Grains.Backup;
 
 /// <summary>
-/// One bucket activation's standing with the backup server, as named states with the only
+/// One bucket activation's standing with its backup replicas (what each replica holds is in <see cref="ReplicaTracks"/>), as named states with the only
 /// transitions allowed (instead of sentinel epochs and scattered flags):
 /// <code>
 /// NotLoaded --StartCacheOnly--> CacheOnly --Open(epoch)--> Ready(epoch) --Fence--> Fenced (final)
 /// NotLoaded --Open(epoch)---------------------------------> Ready(epoch)
-/// NotLoaded --Arrive(epoch, owed) (graceful migration)----> Ready(epoch) or CacheOnly
+/// NotLoaded --Arrive(epoch) (graceful migration)----------> Ready(epoch) or CacheOnly
 /// </code>
 /// Invariants:
 /// <list type="bullet">
 /// <item><see cref="Epoch"/> is positive exactly in Ready and Fenced (which keeps the epoch it lost).</item>
 /// <item>Only CacheOnly and Ready serve requests; only Ready sends changes and applies acknowledgements, of its own epoch only.</item>
-/// <item><see cref="SnapshotOwed"/>: the backup's copy cannot be brought up to date by journal changes
-/// alone. It is cleared by a fresh journal, or by a stored acknowledgement after which the journal holds
-/// every later change (so a busy bucket goes back to incremental changes after one snapshot).</item>
 /// </list>
 /// Not thread-safe: owned by one activation.
 /// </summary>
@@ -42,9 +39,6 @@ internal sealed class BackupLink
 
     /// <summary>The epoch granted to this activation; 0 before one was granted.</summary>
     public long Epoch { get; private set; }
-
-    /// <summary>True when the next batch must be a full snapshot.</summary>
-    public bool SnapshotOwed { get; private set; }
 
     public bool IsLoaded => Current != State.NotLoaded;
 
@@ -74,7 +68,7 @@ internal sealed class BackupLink
     }
 
     /// <summary>Takes over the link of the activation this one migrated from.</summary>
-    public void Arrive(long dehydratedEpoch, bool snapshotOwed)
+    public void Arrive(long dehydratedEpoch)
     {
         Require(Current == State.NotLoaded, nameof(Arrive));
         if (dehydratedEpoch == CacheOnlyEpoch)
@@ -84,7 +78,6 @@ internal sealed class BackupLink
         }
 
         Open(dehydratedEpoch);
-        SnapshotOwed = snapshotOwed;
     }
 
     /// <summary>Returns false when the link was not Ready (already fenced, or never sent anything).</summary>
@@ -101,11 +94,6 @@ internal sealed class BackupLink
 
     /// <summary>True when an acknowledgement sent under <paramref name="epoch"/> applies to this link.</summary>
     public bool Accepts(long epoch) => Current == State.Ready && epoch == Epoch;
-
-    public void OweSnapshot() => SnapshotOwed = true;
-
-    /// <summary>The backup's copy can be caught up incrementally again (a fresh journal, or a stored snapshot).</summary>
-    public void SettleSnapshot() => SnapshotOwed = false;
 
     private void Require(bool allowed, string transition)
     {

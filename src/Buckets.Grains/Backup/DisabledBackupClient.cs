@@ -10,7 +10,7 @@ public sealed class DisabledBackupClient : IBackupClient
 {
     public bool IsEnabled => false;
 
-    public Task<BackupEpoch> OpenEpochAsync(string bucketId, CancellationToken cancellationToken) =>
+    public Task<BackupEpoch> OpenEpochAsync(string bucketId, EpochRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(new BackupEpoch(1, 0, []));
 
     public Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken) =>

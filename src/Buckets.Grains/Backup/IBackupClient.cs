@@ -3,16 +3,17 @@ using Buckets.Abstractions.Backup;
 namespace Buckets.Grains.Backup;
 
 /// <summary>
-/// How a bucket grain talks to the backup server: over HTTP in the cluster profile, in-process in
-/// the development profile. Any exception means "not confirmed": callers must treat the outcome as unknown.
+/// How a bucket grain talks to one backup server (one replica): over HTTP in the cluster profile,
+/// in-process in the development profile. Any exception means "not confirmed": callers must treat
+/// the outcome as unknown. Which servers keep a bucket is <see cref="BackupReplicas"/>' business.
 /// </summary>
 public interface IBackupClient
 {
     /// <summary>True when a backup server exists; false for a pure-cache deployment.</summary>
     bool IsEnabled { get; }
 
-    /// <summary>Fences older activations and returns the saved state to start from.</summary>
-    Task<BackupEpoch> OpenEpochAsync(string bucketId, CancellationToken cancellationToken);
+    /// <summary>Asks for an epoch (fencing older activations at this replica when granted), with the saved state when asked for.</summary>
+    Task<BackupEpoch> OpenEpochAsync(string bucketId, EpochRequest request, CancellationToken cancellationToken);
 
     /// <summary>Stores change lines (or a snapshot) durably before returning the acknowledgement.</summary>
     Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken);

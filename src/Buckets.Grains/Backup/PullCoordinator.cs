@@ -10,17 +10,24 @@ namespace Buckets.Grains.Backup;
 /// <see cref="BucketGrainOptions.PullMaxBytes"/> (one response must stay far from the sizes that
 /// fail serialization). Buckets left out are reported with <see cref="PullResponse.More"/>.
 /// </summary>
-public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets dirty, IOptions<BucketGrainOptions> options, ILogger<PullCoordinator> logger)
+public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets dirty, BackupReplicas replicas, IOptions<BucketGrainOptions> options, ILogger<PullCoordinator> logger)
 {
     private readonly BucketGrainOptions _options = options.Value;
 
-    /// <summary>Buckets whose batch did not fit the last pull's budget: first in line next time, so a large snapshot is not starved by small batches.</summary>
-    private volatile string[] _leftOver = [];
+    /// <summary>Per replica, buckets whose batch did not fit the last pull's budget: first in line next time, so a large snapshot is not starved by small batches.</summary>
+    private readonly string[][] _leftOver = [.. Enumerable.Repeat(Array.Empty<string>(), Math.Max(1, replicas.Servers.Count))];
+
+    /// <summary>The replica a pull comes from, or <c>null</c> when it is not in this silo's server list.</summary>
+    public BackupReplica? ReplicaOf(PullRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return replicas.Find(request.Replica);
+    }
 
     public async Task<PullResponse> PullAsync(PullRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var ids = Candidates(request.MaxBatches + 1);
+        var replica = ReplicaOf(request) ?? throw new ArgumentException($"Backup server '{request.Replica}' is not in this silo's list of backup servers (Buckets:Backup:Servers).", nameof(request));
+        var ids = Candidates(replica.Index, request.MaxBatches + 1);
         var chosen = ids.Take(request.MaxBatches).ToList();
 
         // A bucket collected now gets its acknowledgement in the same call; the others alone, bounded,
@@ -33,7 +40,7 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
         }
 
         var collecting = new HashSet<string>(chosen, StringComparer.Ordinal);
-        await DeliverAllAsync(acks.Values.Where(ack => !collecting.Contains(ack.BucketId)));
+        await DeliverAllAsync(replica.Id, acks.Values.Where(ack => !collecting.Contains(ack.BucketId)));
         var batches = new List<ChangeBatch>();
         var leftOver = new List<string>();
         long bytes = 0;
@@ -45,7 +52,7 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
             var room = (_options.PullMaxBytes - bytes) / _options.BatchMaxBytes;
             var wave = chosen.GetRange(next, (int)Math.Clamp(Math.Min(room, _options.PullConcurrency), 1, chosen.Count - next));
             next += wave.Count;
-            var collected = await Task.WhenAll(wave.Select(id => CollectAsync(id, acks.GetValueOrDefault(id), request.MaxChangesPerBatch)));
+            var collected = await Task.WhenAll(wave.Select(id => CollectAsync(replica.Id, id, acks.GetValueOrDefault(id), request.MaxChangesPerBatch)));
             for (var i = 0; i < collected.Length; i++)
             {
                 if (collected[i] is not { } batch)
@@ -66,26 +73,27 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
         }
 
         // Buckets the byte budget left unvisited still get their acknowledgement.
-        await DeliverAllAsync(chosen.Skip(next).Where(acks.ContainsKey).Select(id => acks[id]));
-        _leftOver = [.. leftOver];
+        await DeliverAllAsync(replica.Id, chosen.Skip(next).Where(acks.ContainsKey).Select(id => acks[id]));
+        Volatile.Write(ref _leftOver[replica.Index], [.. leftOver]);
         var more = ids.Count > chosen.Count || next < chosen.Count || leftOver.Count > 0;
         return new PullResponse(batches, more);
     }
 
-    private List<string> Candidates(int max)
+    private List<string> Candidates(int replica, int max)
     {
-        var first = _leftOver.Where(dirty.Contains);
-        return [.. first.Concat(dirty.Take(max + _leftOver.Length)).Distinct(StringComparer.Ordinal).Take(max)];
+        var leftOver = Volatile.Read(ref _leftOver[replica]);
+        var first = leftOver.Where(id => dirty.Contains(id, replica));
+        return [.. first.Concat(dirty.Take(max + leftOver.Length, replica)).Distinct(StringComparer.Ordinal).Take(max)];
     }
 
-    private Task DeliverAllAsync(IEnumerable<BackupAck> acks) =>
-        Parallel.ForEachAsync(acks, new ParallelOptions { MaxDegreeOfParallelism = _options.PullConcurrency }, (ack, _) => new ValueTask(DeliverAsync(ack)));
+    private Task DeliverAllAsync(string replica, IEnumerable<BackupAck> acks) =>
+        Parallel.ForEachAsync(acks, new ParallelOptions { MaxDegreeOfParallelism = _options.PullConcurrency }, (ack, _) => new ValueTask(DeliverAsync(replica, ack)));
 
-    private async Task DeliverAsync(BackupAck ack)
+    private async Task DeliverAsync(string replica, BackupAck ack)
     {
         try
         {
-            await grains.GetGrain<IBucketReplicationGrain>(ack.BucketId).AcknowledgeAsync(ack);
+            await grains.GetGrain<IBucketReplicationGrain>(ack.BucketId).AcknowledgeAsync(replica, ack);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -94,11 +102,11 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
         }
     }
 
-    private async Task<ChangeBatch?> CollectAsync(string bucketId, BackupAck? ack, int maxChanges)
+    private async Task<ChangeBatch?> CollectAsync(string replica, string bucketId, BackupAck? ack, int maxChanges)
     {
         try
         {
-            return await grains.GetGrain<IBucketReplicationGrain>(bucketId).AcknowledgeAndCollectAsync(ack, maxChanges);
+            return await grains.GetGrain<IBucketReplicationGrain>(bucketId).AcknowledgeAndCollectAsync(replica, ack, maxChanges);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

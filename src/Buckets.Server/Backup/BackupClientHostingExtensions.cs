@@ -1,8 +1,10 @@
+using Buckets.Abstractions.Backup;
 using Buckets.Backup;
 using Buckets.Backup.Pulling;
 using Buckets.Backup.Storage;
 using Buckets.Grains.Backup;
 using Buckets.Hosting;
+using Buckets.Hosting.Security;
 using Buckets.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -19,8 +21,10 @@ public static class BackupClientHostingExtensions
         var services = builder.Services;
         services.AddOptions<BackupClientOptions>().BindConfiguration(BackupClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<BackupClientOptions>, BackupClientOptionsValidator>();
+        services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<DirtyBuckets>();
         services.TryAddSingleton<PullCoordinator>();
+        services.TryAddSingleton(CreateReplicas);
 
         var mode = builder.Configuration.GetSection(BackupClientOptions.SectionName).Get<BackupClientOptions>()?.Mode ?? BackupMode.InProcess;
         switch (mode)
@@ -34,12 +38,8 @@ public static class BackupClientHostingExtensions
             case BackupMode.Remote:
                 builder.AddBucketsHttp();
                 // No client-wide timeout: HttpBackupClient times each call by what it carries.
-                services.AddHttpClient<IBackupClient, HttpBackupClient>((sp, client) =>
-                {
-                    ConfigureBackupServer(sp, client);
-                    client.Timeout = Timeout.InfiniteTimeSpan;
-                });
-                services.AddHttpClient(SiloAnnouncer.HttpClientName, ConfigureBackupServer);
+                services.AddHttpClient(HttpBackupClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+                services.AddHttpClient(SiloAnnouncer.HttpClientName, (sp, client) => client.Timeout = sp.GetRequiredService<IOptions<BackupClientOptions>>().Value.RequestTimeout);
                 services.AddHostedService<SiloAnnouncer>();
                 break;
             default:
@@ -51,11 +51,26 @@ public static class BackupClientHostingExtensions
         return builder;
     }
 
-    private static void ConfigureBackupServer(IServiceProvider services, HttpClient client)
+    /// <summary>
+    /// Remote mode: one replica per listed server, over HTTP. Otherwise the one backup service this
+    /// process has (in-process, or a test's), or none when backups are off.
+    /// </summary>
+    private static BackupReplicas CreateReplicas(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<BackupClientOptions>>().Value;
-        client.BaseAddress = options.ServerUrl;
-        client.Timeout = options.RequestTimeout;
+        var replication = services.GetRequiredService<IOptions<ReplicationOptions>>().Value;
+        if (options.Mode == BackupMode.Remote)
+        {
+            var clients = services.GetRequiredService<IHttpClientFactory>();
+            var token = services.GetRequiredService<InternalToken>();
+            var settings = services.GetRequiredService<IOptions<BackupClientOptions>>();
+            return new BackupReplicas(
+                [.. options.EffectiveServers.Select((server, index) => new BackupReplica(index, ReplicaPlacement.ServerId(server), new HttpBackupClient(clients, server, token, settings)))],
+                replication);
+        }
+
+        var local = services.GetRequiredService<IBackupClient>();
+        return new BackupReplicas(local.IsEnabled ? [new BackupReplica(0, BackupReplicas.LocalId, local)] : [], replication);
     }
 
     /// <summary>Development keeps backups beside its secrets unless Backup:Store:DataDirectory says otherwise.</summary>

@@ -10,8 +10,18 @@ public sealed class BackupClientOptions
     /// <summary>InProcess (default), Remote or None.</summary>
     public BackupMode Mode { get; set; } = BackupMode.InProcess;
 
-    /// <summary>The backup server's base URL (Remote mode), e.g. <c>http://buckets-backup:8081</c>.</summary>
+    /// <summary>The backup server's base URL (Remote mode, one server), e.g. <c>http://buckets-backup:8081</c>; <see cref="Servers"/> for several.</summary>
     public Uri? ServerUrl { get; set; }
+
+    /// <summary>
+    /// Every backup server's internal base URL (Remote mode), in one order that every silo and backup
+    /// server shares (<c>Backup:Cluster:Servers</c> there); each bucket is kept by the replicas
+    /// <c>Buckets:Backup:Replication</c> asks for, placed by rendezvous hashing over this list.
+    /// </summary>
+    public IList<Uri> Servers { get; } = [];
+
+    /// <summary>The servers in effect: <see cref="Servers"/>, else <see cref="ServerUrl"/> alone.</summary>
+    public IReadOnlyList<Uri> EffectiveServers => Servers.Count > 0 ? [.. Servers] : ServerUrl is { } one ? [one] : [];
 
     /// <summary>Timeout of one call to the backup server that carries changes or a chunk; a slower answer makes the request 503.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]

@@ -19,20 +19,31 @@ namespace Buckets.Server.Backup;
 /// timeout: <see cref="BackupClientOptions.RequestTimeout"/> for changes,
 /// <see cref="BackupClientOptions.TransferTimeout"/> for whatever carries a whole bucket.
 /// </summary>
-public sealed class HttpBackupClient(HttpClient http, InternalToken token, IOptions<BackupClientOptions> options) : IBackupClient
+public sealed class HttpBackupClient(IHttpClientFactory clients, Uri server, InternalToken token, IOptions<BackupClientOptions> options) : IBackupClient
 {
+    /// <summary>The named HTTP client every backup server is called through (no client-wide timeout: each call has its own).</summary>
+    public const string HttpClientName = "buckets-backup-replica";
+
     private readonly BackupClientOptions _options = options.Value;
 
     public bool IsEnabled => true;
 
-    public async Task<BackupEpoch> OpenEpochAsync(string bucketId, CancellationToken cancellationToken)
+    public async Task<BackupEpoch> OpenEpochAsync(string bucketId, EpochRequest request, CancellationToken cancellationToken)
     {
-        using var deadline = Deadline(_options.TransferTimeout, cancellationToken);
-        using var response = await SendAsync(HttpMethod.Post, InternalBackupRoutes.Epochs(bucketId), null, deadline.Token, HttpCompletionOption.ResponseHeadersRead);
-        response.EnsureSuccessStatusCode();
+        ArgumentNullException.ThrowIfNull(request);
+        using var deadline = Deadline(request.WithState ? _options.TransferTimeout : _options.RequestTimeout, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Post, InternalBackupRoutes.Epochs(bucketId, request), null, deadline.Token, HttpCompletionOption.ResponseHeadersRead);
+        var refused = response.StatusCode == HttpStatusCode.Conflict;
+        if (!refused)
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
         var epoch = Header(response, InternalBackupRoutes.EpochHeader);
         var lastSeq = Header(response, InternalBackupRoutes.LastSeqHeader);
-        return new BackupEpoch(epoch, lastSeq, await ReadPiecesAsync(response, deadline.Token));
+        var writer = Header(response, InternalBackupRoutes.WriterEpochHeader);
+        var state = request.WithState && !refused ? await ReadPiecesAsync(response, deadline.Token) : [];
+        return new BackupEpoch(epoch, lastSeq, state) { Granted = !refused, WriterEpoch = writer };
     }
 
     public async Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken)
@@ -153,9 +164,10 @@ public sealed class HttpBackupClient(HttpClient http, InternalToken token, IOpti
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead,
         bool expectContinue = false)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var request = new HttpRequestMessage(method, new Uri(server, path)) { Content = content };
         request.Headers.Authorization = new("Bearer", token.Value);
         request.Headers.ExpectContinue = expectContinue;
+        using var http = clients.CreateClient(HttpClientName);
         return await http.SendAsync(request, completion, cancellationToken);
     }
 

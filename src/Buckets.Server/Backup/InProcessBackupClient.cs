@@ -10,11 +10,11 @@ public sealed class InProcessBackupClient(IBackupStore store, BackupIngest inges
 {
     public bool IsEnabled => true;
 
-    public async Task<BackupEpoch> OpenEpochAsync(string bucketId, CancellationToken cancellationToken)
+    public async Task<BackupEpoch> OpenEpochAsync(string bucketId, EpochRequest request, CancellationToken cancellationToken)
     {
-        var grant = await store.OpenEpochAsync(bucketId, cancellationToken);
+        var grant = await store.OpenEpochAsync(bucketId, request, cancellationToken);
         // The store in this process already holds the state in one array: nothing travels.
-        return new BackupEpoch(grant.Epoch, grant.LastSeq, [grant.Snapshot]);
+        return new BackupEpoch(grant.Epoch, grant.LastSeq, request.WithState ? [grant.Snapshot] : []) { Granted = grant.Granted, WriterEpoch = grant.WriterEpoch };
     }
 
     public Task<BackupAck> AppendAsync(ChangeBatch batch, CancellationToken cancellationToken) => ingest.StoreAsync(batch, cancellationToken);

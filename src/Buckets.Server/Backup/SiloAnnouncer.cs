@@ -1,3 +1,4 @@
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Endpoints;
 using Buckets.Hosting.Http;
 using Buckets.Hosting.Security;
@@ -31,16 +32,13 @@ internal sealed partial class SiloAnnouncer(
             {
                 if (OwnAddress() is { } address)
                 {
-                    using var client = clients.CreateClient(HttpClientName);
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "/internal/v1/silos") { Content = JsonContent.Create(new SiloAnnouncement(address)) };
-                    request.Headers.Authorization = new("Bearer", token.Value);
-                    using var response = await client.SendAsync(request, stoppingToken);
-                    response.EnsureSuccessStatusCode();
+                    // Every backup server pulls every silo (each only the buckets it keeps), so each must know this one.
+                    await Task.WhenAll(options.Value.EffectiveServers.Select(server => AnnounceAsync(server, address, stoppingToken)));
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                LogAnnounceFailed(logger, e.Message);
+                return;
             }
 
             try
@@ -51,6 +49,22 @@ internal sealed partial class SiloAnnouncer(
             {
                 return;
             }
+        }
+    }
+
+    private async Task AnnounceAsync(Uri server, string address, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = clients.CreateClient(HttpClientName);
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/internal/v1/silos")) { Content = JsonContent.Create(new SiloAnnouncement(address, [.. options.Value.EffectiveServers.Select(ReplicaPlacement.ServerId)])) };
+            request.Headers.Authorization = new("Bearer", token.Value);
+            using var response = await client.SendAsync(request, cancellationToken);
+            response.EnsureSuccessStatusCode();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogAnnounceFailed(logger, ReplicaPlacement.ServerId(server), e.Message);
         }
     }
 
@@ -74,6 +88,6 @@ internal sealed partial class SiloAnnouncer(
         return new UriBuilder(uri) { Host = host }.Uri.ToString();
     }
 
-    [LoggerMessage(4001, LogLevel.Warning, "Could not announce this silo to the backup server: {Reason}")]
-    private static partial void LogAnnounceFailed(ILogger logger, string reason);
+    [LoggerMessage(4001, LogLevel.Warning, "Could not announce this silo to backup server {Server}: {Reason}")]
+    private static partial void LogAnnounceFailed(ILogger logger, string server, string reason);
 }

@@ -29,6 +29,11 @@ public static class ReplicationEndpoints
             return Problems.BadRequest("invalid-pull", problem);
         }
 
+        if (coordinator.ReplicaOf(request) is null)
+        {
+            return Problems.BadRequest("unknown-backup-server", $"Backup server '{request.Replica}' is not in this silo's list of backup servers (Buckets:Backup:Servers); the lists must be the same on every node.");
+        }
+
         return TypedResults.Ok(await coordinator.PullAsync(request));
     }
 
