@@ -18,8 +18,8 @@ namespace Buckets.Server.Tests;
 public sealed partial class OpenApiDocumentTests(BucketsApiFactory factory)
 {
     // Routes that are not API operations: probes and the Prometheus scrape (documented in the README),
-    // and the description itself.
-    private static readonly string[] NotOperations = ["/healthz", "/readyz", "/metrics", "/openapi/", "/docs"];
+    // the description itself, and the console's HTML pages (for people, behind a session cookie).
+    private static readonly string[] NotOperations = ["/healthz", "/readyz", "/metrics", "/openapi/", "/docs", "/console"];
 
     /// <summary>What each operation answers, as the README's HTTP API table and the handlers say.</summary>
     private static readonly (string Method, string Path, int[] Statuses)[] Expected =
