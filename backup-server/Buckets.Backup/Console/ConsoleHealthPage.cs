@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text;
+using Buckets.Backup.Cluster;
 using Buckets.Backup.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using static Buckets.Backup.Console.ConsoleHtml;
 
 namespace Buckets.Backup.Console;
 
-/// <summary>Health: pulls per silo, lag, warnings, disk use and its forecast, and plots of the last hour drawn as inline SVG on the server.</summary>
+/// <summary>Health: pulls per silo, peer backup servers (when replicated), lag, warnings, disk use and its forecast, and plots of the last hour drawn as inline SVG on the server.</summary>
 internal static class ConsoleHealthPage
 {
     private const int PlotWidth = 640;
@@ -27,6 +29,13 @@ internal static class ConsoleHealthPage
             silos.Append("<tr><td class=\"mono\">").Append(E(silo)).Append("</td><td>").Append(at == DateTimeOffset.MinValue ? "<span class=\"error\">never succeeded</span>" : Time(at)).Append("</td></tr>");
         }
 
+        var peers = new StringBuilder();
+        foreach (var peer in http.RequestServices.GetService<PeerMonitor>()?.Peers ?? [])
+        {
+            peers.Append("<tr><td class=\"mono\">").Append(E(peer.Server)).Append("</td><td>").Append(peer.Reachable ? "reachable" : "<span class=\"error\">unreachable</span>")
+                .Append("</td><td>").Append(Time(peer.CheckedAt)).Append("</td><td>").Append(E(peer.ListDifference)).Append("</td></tr>");
+        }
+
         var warnings = status.Warnings.Count == 0 ? "<p>No warnings.</p>" : "<ul>" + string.Concat(status.Warnings.Select(w => $"<li class=\"error\">{E(w)}</li>")) + "</ul>";
         var body = $"""
             <h2>Backup</h2>
@@ -41,6 +50,7 @@ internal static class ConsoleHealthPage
             <h2>Warnings</h2>{warnings}
             <h2>Silos</h2>
             <table><thead><tr><th scope="col">Silo</th><th scope="col">Last pull</th></tr></thead><tbody>{silos}</tbody></table>
+            {(peers.Length == 0 ? "" : $"<h2>Backup servers</h2><table><thead><tr><th scope=\"col\">Server</th><th scope=\"col\">State</th><th scope=\"col\">Checked</th><th scope=\"col\">Server list difference</th></tr></thead><tbody>{peers}</tbody></table>")}
             <h2>Last hour</h2>
             {Plot("Backup lag p99 (seconds)", samples, s => s.LagP99Seconds)}
             {Plot("Write rate (changes stored per second)", samples, s => s.ChangesPerSecond)}
