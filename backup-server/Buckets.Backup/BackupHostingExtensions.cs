@@ -1,3 +1,4 @@
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Cluster;
 using Buckets.Backup.Console;
 using Buckets.Backup.Endpoints;
@@ -32,6 +33,10 @@ public static class BackupHostingExtensions
         services.AddOptions<StatusOptions>().BindConfiguration(StatusOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BackupClusterOptions>().BindConfiguration(BackupClusterOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<BackupClusterOptions>, BackupClusterOptionsValidator>();
+        services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ResyncOptions>().BindConfiguration(ResyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<ReplicaResync>();
+        services.TryAddSingleton<PeerMonitor>();
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBackupStore, FileBackupStore>();
@@ -60,7 +65,9 @@ public static class BackupHostingExtensions
         builder.Services.TryAddSingleton<IConsoleRestorer, SiloConsoleRestorer>();
         builder.Services.AddHttpClient(SiloConsoleRestorer.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
-        builder.Services.AddSingleton<PeerMonitor>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaResync>());
+        builder.Services.AddHttpClient(ReplicaResync.HttpClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());
         builder.Services.AddHttpClient(PeerMonitor.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);

@@ -13,10 +13,40 @@ public sealed class BackupStatefulSetTests
     private static V1Container Server => Assert.Single(StatefulSet.Spec.Template.Spec.Containers);
 
     [Fact]
-    public void Runs_one_replica_of_the_backup_image()
+    public void Runs_three_replicas_of_the_backup_image()
     {
-        Assert.Equal(1, StatefulSet.Spec.Replicas);
+        Assert.Equal(3, StatefulSet.Spec.Replicas);
         Assert.StartsWith("buckets/backup-server:", Server.Image, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_server_gets_the_same_list_as_the_silos_and_names_itself_from_its_pod()
+    {
+        var own = Server.Env.Where(e => e.Name.StartsWith("Backup__Cluster__Servers__", StringComparison.Ordinal)).OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => e.Value);
+        var silos = Manifests.Config.Data.Where(e => e.Key.StartsWith("Buckets__Backup__Servers__", StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Value);
+        Assert.Equal(silos, own);
+
+        var podName = Assert.Single(Server.Env, e => e.Name == "POD_NAME");
+        Assert.Equal("metadata.name", podName.ValueFrom?.FieldRef?.FieldPath);
+        var self = Assert.Single(Server.Env, e => e.Name == "Backup__Cluster__Self").Value;
+        var names = Enumerable.Range(0, StatefulSet.Spec.Replicas ?? 0).Select(i => $"{StatefulSet.Metadata.Name}-{i}");
+        Assert.All(names, name => Assert.Contains(self.Replace("$(POD_NAME)", name, StringComparison.Ordinal), own));
+    }
+
+    [Fact]
+    public void Replicas_share_no_node_nor_zone_and_only_one_may_be_disrupted_at_a_time()
+    {
+        var spec = StatefulSet.Spec.Template.Spec;
+        var workload = Manifests.Workload("StatefulSet/buckets-backup");
+        var antiAffinity = Assert.Single(spec.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution);
+        Assert.Equal("kubernetes.io/hostname", antiAffinity.TopologyKey);
+        Assert.True(workload.Carries(antiAffinity.LabelSelector.MatchLabels));
+        var spread = Assert.Single(spec.TopologySpreadConstraints);
+        Assert.Equal(("topology.kubernetes.io/zone", 1, "DoNotSchedule"), (spread.TopologyKey, spread.MaxSkew, spread.WhenUnsatisfiable));
+        Assert.True(workload.Carries(spread.LabelSelector.MatchLabels));
+
+        var budget = Assert.Single(Manifests.OfType<V1PodDisruptionBudget>(), b => workload.Carries(b.Spec.Selector?.MatchLabels));
+        Assert.Equal("1", budget.Spec.MaxUnavailable?.Value);
     }
 
     [Fact]

@@ -101,10 +101,10 @@ public sealed class NetworkPolicyTests
     }
 
     [Fact]
-    public void SilosReachTheBackupServerOnAPortTheBackupPolicyAdmitsThemOn()
+    public void SilosReachTheBackupServersOnAPortTheBackupPolicyAdmitsThemOn()
     {
-        var url = new Uri(Manifests.Config.Data["Buckets__Backup__ServerUrl"]);
-        var service = Manifests.Named<V1Service>(url.Host.Split('.')[0]);
+        var url = new Uri(Manifests.Config.Data["Buckets__Backup__Servers__0"]);
+        var service = Manifests.Named<V1Service>(url.Host.Split('.')[1]);
         var servicePort = Assert.Single(service.Spec.Ports, p => p.Port == url.Port);
         var backup = Manifests.Workload(Backup);
         var target = ContainerPort(backup, servicePort.TargetPort?.Value ?? servicePort.Port.ToString(CultureInfo.InvariantCulture));

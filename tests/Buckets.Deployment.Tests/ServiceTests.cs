@@ -61,14 +61,20 @@ public sealed class ServiceTests
     }
 
     [Fact]
-    public void Backup_server_url_names_a_service_port_in_this_namespace()
+    public void Backup_server_urls_name_each_pod_of_the_statefulset_under_its_headless_service()
     {
-        var url = new Uri(Manifests.Config.Data["Buckets__Backup__ServerUrl"]);
-        var labels = url.Host.Split('.');
-        var service = Manifests.Named<V1Service>(labels[0]);
+        var statefulSet = Manifests.BackupStatefulSet;
+        var urls = Manifests.Config.Data.Where(e => e.Key.StartsWith("Buckets__Backup__Servers__", StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new Uri(e.Value)).ToList();
 
-        Assert.True(labels.Length == 1 || labels[1] == "buckets", $"{url.Host} points outside the buckets namespace");
-        Assert.Contains(service.Spec.Ports, p => p.Port == url.Port);
+        Assert.Equal(statefulSet.Spec.Replicas, urls.Count);
+        for (var i = 0; i < urls.Count; i++)
+        {
+            var labels = urls[i].Host.Split('.');
+            Assert.Equal($"{statefulSet.Metadata.Name}-{i}", labels[0]);
+            Assert.Equal(statefulSet.Spec.ServiceName, labels[1]);
+            Assert.True(labels.Length == 2 || labels[2] == "buckets", $"{urls[i].Host} points outside the buckets namespace");
+            Assert.Contains(Manifests.Named<V1Service>(labels[1]).Spec.Ports, p => p.Port == urls[i].Port);
+        }
     }
 
     private static List<Workload> Selected(V1Service service) => [.. Manifests.Workloads.Where(w => w.Carries(service.Spec.Selector))];

@@ -1,4 +1,5 @@
 using Buckets.Abstractions;
+using Buckets.Abstractions.Backup;
 using Buckets.Grains.Backup;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -22,10 +22,10 @@ public sealed record PeerState(string Server, bool Reachable, DateTimeOffset Che
 /// </summary>
 public sealed partial class PeerMonitor(
     IOptions<BackupClusterOptions> options,
-    IHttpClientFactory clients,
-    InternalToken token,
     TimeProvider time,
-    ILogger<PeerMonitor> logger) : BackgroundService
+    ILogger<PeerMonitor> logger,
+    IHttpClientFactory? clients = null,
+    InternalToken? token = null) : BackgroundService
 {
     public const string HttpClientName = "buckets-backup-peers";
     public const string ClusterPath = "/internal/v1/cluster";
@@ -72,7 +72,7 @@ public sealed partial class PeerMonitor(
         var settings = options.Value;
         var self = settings.SelfId;
         var peers = settings.Servers.Where(server => !string.Equals(Abstractions.Backup.ReplicaPlacement.ServerId(server), self, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (peers.Count == 0)
+        if (peers.Count == 0 || clients is null || token is null)
         {
             return;
         }
@@ -103,9 +103,9 @@ public sealed partial class PeerMonitor(
         ServerList? theirs = null;
         try
         {
-            using var client = clients.CreateClient(HttpClientName);
+            using var client = clients!.CreateClient(HttpClientName);
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(peer, ClusterPath));
-            request.Headers.Authorization = new("Bearer", token.Value);
+            request.Headers.Authorization = new("Bearer", token!.Value);
             using var response = await client.SendAsync(request, cancellationToken);
             response.EnsureSuccessStatusCode();
             theirs = await response.Content.ReadFromJsonAsync<ServerList>(cancellationToken);

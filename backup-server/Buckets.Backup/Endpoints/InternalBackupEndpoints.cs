@@ -1,5 +1,6 @@
 using System.Globalization;
 using Buckets.Abstractions.Backup;
+using Buckets.Backup.Cluster;
 using Buckets.Backup.Pulling;
 using Buckets.Backup.Storage;
 using Buckets.Backup.Uploads;
@@ -22,6 +23,9 @@ public static class InternalBackupEndpoints
     // Englang is UTF-8 text: answered as such, so a person can read a state with curl.
     private const string EnglangResponseType = "text/plain; charset=utf-8";
 
+    // One page of bucket ids is a few tens of bytes each: bounded well below any response limit.
+    private const int MaxListPage = 10_000;
+
     public static IEndpointRouteBuilder MapInternalBackupEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/internal/v1").RequireInternalToken().WithTags("Internal");
@@ -30,8 +34,10 @@ public static class InternalBackupEndpoints
         group.MapUploadEndpoints();
         group.MapGet("/buckets/{bucketId}/state", ReadStateAsync);
         group.MapDelete("/buckets/{bucketId}", EraseAsync);
+        group.MapGet("/buckets", ListBuckets);
+        group.MapGet("/buckets/{bucketId}/replica", ReadReplicaAsync);
         group.MapPost("/silos", Announce);
-        group.MapGet(Cluster.PeerMonitor.ClusterPath["/internal/v1".Length..], (Cluster.PeerMonitor peers) => TypedResults.Ok(peers.Own));
+        group.MapGet(PeerMonitor.ClusterPath["/internal/v1".Length..], (PeerMonitor peers) => TypedResults.Ok(peers.Own));
         return app;
     }
 
@@ -39,9 +45,9 @@ public static class InternalBackupEndpoints
     /// The grant's snapshot is the body, as the store returned it with the epoch (so it is the state at
     /// that epoch, read under the store's bucket gate); epoch and last change travel in headers.
     /// </summary>
-    private static async Task<IResult> OpenEpochAsync(string bucketId, long? propose, bool? state, IBackupStore store, HttpContext http)
+    private static async Task<IResult> OpenEpochAsync(string bucketId, long? propose, bool? state, IBackupStore store, ReplicaResync resync, HttpContext http)
     {
-        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
+        if ((InternalRequests.CheckBucketId(bucketId) ?? NotSynced(resync, bucketId)) is { } invalid)
         {
             return invalid;
         }
@@ -72,9 +78,9 @@ public static class InternalBackupEndpoints
     }
 
     /// <summary>One batch up to <see cref="UploadOptions.MaxRequestBytes"/>, the Englang as the body; larger ones come as uploads.</summary>
-    private static async Task<IResult> StoreBatchAsync(string bucketId, BackupIngest ingest, IOptions<UploadOptions> options, HttpContext http)
+    private static async Task<IResult> StoreBatchAsync(string bucketId, BackupIngest ingest, ReplicaResync resync, IOptions<UploadOptions> options, HttpContext http)
     {
-        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
+        if ((InternalRequests.CheckBucketId(bucketId) ?? NotSynced(resync, bucketId)) is { } invalid)
         {
             return invalid;
         }
@@ -94,9 +100,9 @@ public static class InternalBackupEndpoints
         return englang is null ? problem! : TypedResults.Ok(await ingest.StoreAsync(query.ToBatch(bucketId, englang), http.RequestAborted));
     }
 
-    private static async Task<IResult> ReadStateAsync(string bucketId, long? seq, DateTimeOffset? at, IBackupStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> ReadStateAsync(string bucketId, long? seq, DateTimeOffset? at, IBackupStore store, ReplicaResync resync, CancellationToken cancellationToken)
     {
-        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
+        if ((InternalRequests.CheckBucketId(bucketId) ?? NotSynced(resync, bucketId)) is { } invalid)
         {
             return invalid;
         }
@@ -121,9 +127,9 @@ public static class InternalBackupEndpoints
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Damaged(BackupCorruptException e) =>
         TypedResults.Problem(detail: e.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The bucket's backup history is damaged.");
 
-    private static async Task<IResult> EraseAsync(string bucketId, IBackupStore store, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> EraseAsync(string bucketId, IBackupStore store, ReplicaResync resync, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (InternalRequests.CheckBucketId(bucketId) is { } invalid)
+        if ((InternalRequests.CheckBucketId(bucketId) ?? NotSynced(resync, bucketId)) is { } invalid)
         {
             return invalid;
         }
@@ -132,7 +138,49 @@ public static class InternalBackupEndpoints
         return TypedResults.NoContent();
     }
 
-    private static IResult Announce(SiloAnnouncement announcement, SiloRegistry registry, Cluster.PeerMonitor peers)
+    /// <summary>A page of held bucket ids in ordinal order; listing is allowed while resyncing (peers resync from each other).</summary>
+    private static IResult ListBuckets(string? after, int? limit, IBackupStore store)
+    {
+        if (limit is < 1 or > MaxListPage)
+        {
+            return InternalRequests.BadRequest($"'limit' must be 1 to {MaxListPage}.");
+        }
+
+        var take = limit ?? MaxListPage;
+        var page = store.ListBuckets().Where(id => after is null || string.CompareOrdinal(id, after) > 0).Take(take + 1).ToList();
+        return TypedResults.Ok(new BucketPage([.. page.Take(take)], page.Count > take ? page[take - 1] : null));
+    }
+
+    /// <summary>The bucket's whole copy with its epochs, for a peer that resyncs; a resyncing server hands on only what it already copied back.</summary>
+    private static async Task<IResult> ReadReplicaAsync(string bucketId, IBackupStore store, ReplicaResync resync, HttpContext http)
+    {
+        if ((InternalRequests.CheckBucketId(bucketId) ?? NotSynced(resync, bucketId)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+            if (await store.ReadReplicaAsync(bucketId, http.RequestAborted) is not { } copy)
+            {
+                return TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound);
+            }
+
+            http.Response.Headers[InternalBackupRoutes.EpochHeader] = copy.Epoch.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers[InternalBackupRoutes.WriterEpochHeader] = copy.WriterEpoch.ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers[InternalBackupRoutes.LastSeqHeader] = copy.LastSeq.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Bytes(copy.Snapshot, EnglangResponseType);
+        }
+        catch (BackupCorruptException e)
+        {
+            return Damaged(e);
+        }
+    }
+
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? NotSynced(ReplicaResync resync, string bucketId) =>
+        resync.Counts(bucketId) ? null : InternalRequests.NotSynced(bucketId);
+
+    private static IResult Announce(SiloAnnouncement announcement, SiloRegistry registry, PeerMonitor peers)
     {
         if (!Uri.TryCreate(announcement.Address, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
         {

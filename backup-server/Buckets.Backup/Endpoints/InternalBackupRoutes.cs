@@ -46,6 +46,12 @@ public static class InternalBackupRoutes
         return $"/internal/v1/buckets/{bucketId}/epochs{query}{StateQuery}={(request.WithState ? "true" : "false")}";
     }
 
+    /// <summary>GET: a page of the bucket ids this server holds (<c>?after=&amp;limit=</c>), for a peer that resyncs.</summary>
+    public const string BucketList = "/internal/v1/buckets";
+
+    /// <summary>GET: the bucket's whole copy (Englang state as the body; epoch, writer epoch and last change in headers), for a peer that resyncs.</summary>
+    public static string Replica(string bucketId) => $"/internal/v1/buckets/{bucketId}/replica";
+
     /// <summary>POST: one batch (changes or a snapshot) as the raw Englang body, up to the server's request limit.</summary>
     public static string Batches(string bucketId, long epoch, bool snapshot, long toSeq) =>
         $"/internal/v1/buckets/{bucketId}/batches{BatchQuery(epoch, snapshot, toSeq)}";

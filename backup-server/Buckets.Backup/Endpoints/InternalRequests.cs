@@ -108,6 +108,10 @@ internal static class InternalRequests
             statusCode: StatusCodes.Status413PayloadTooLarge,
             title: "The body is too large.");
 
+    /// <summary>503: this server is resyncing and does not count for the bucket yet; the silo counts it as not answering.</summary>
+    public static ProblemHttpResult NotSynced(string bucketId) =>
+        TypedResults.Problem(detail: new Cluster.ReplicaNotSyncedException(bucketId).Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Resyncing.");
+
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "The request is invalid.");
 

@@ -5,10 +5,12 @@ using Buckets.Backup.Storage;
 namespace Buckets.Backup.Pulling;
 
 /// <summary>Stores one batch (pulled or pushed) and turns the store's answer into an acknowledgement.</summary>
-public sealed class BackupIngest(IBackupStore store, BackupMetrics metrics, BackupHealth health, TimeProvider time)
+public sealed class BackupIngest(IBackupStore store, Cluster.ReplicaResync resync, BackupMetrics metrics, BackupHealth health, TimeProvider time)
 {
+    /// <summary>Stores the batch; throws (no acknowledgement: the bucket keeps the changes) while this server resyncs and has not copied the bucket back.</summary>
     public async Task<BackupAck> StoreAsync(ChangeBatch batch, CancellationToken cancellationToken)
     {
+        resync.RequireCounts(batch.BucketId);
         var result = batch.IsSnapshot
             ? await store.AppendSnapshotAsync(batch.BucketId, batch.Epoch, batch.Englang, cancellationToken)
             : await store.AppendChangesAsync(batch.BucketId, batch.Epoch, batch.Englang, cancellationToken);

@@ -62,6 +62,15 @@ public interface IBackupStore
     /// <summary>Describes one bucket's backup (files, sequence range, bytes), or <c>null</c> when unknown.</summary>
     Task<BucketBackupInfo?> DescribeAsync(string bucketId, CancellationToken cancellationToken);
 
+    /// <summary>The bucket's whole copy with its epochs, for a peer that resyncs it; <c>null</c> for a bucket never seen.</summary>
+    Task<ReplicaCopy?> ReadReplicaAsync(string bucketId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Resync: takes a peer's copy as this replica's state when it is newer (by writer epoch, then last
+    /// change) than what is held, and raises the epoch to the copy's in any case; true when installed.
+    /// </summary>
+    Task<bool> InstallReplicaAsync(string bucketId, ReplicaCopy copy, CancellationToken cancellationToken);
+
     /// <summary>Set when the store can no longer make writes durable (a failed fsync); a restart recovers from the files.</summary>
     Exception? Failure { get; }
 

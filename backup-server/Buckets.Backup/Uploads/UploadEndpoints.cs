@@ -103,9 +103,19 @@ internal static class UploadEndpoints
         }
 
         // The upload is gone once taken: a failed store is retried by the silo with a new upload.
-        return await spool.TakeAsync(bucketId, uploadId, http.RequestAborted) is { } englang
-            ? TypedResults.Ok(await ingest.StoreAsync(query.ToBatch(bucketId, englang), http.RequestAborted))
-            : UnknownUpload(bucketId, uploadId);
+        if (await spool.TakeAsync(bucketId, uploadId, http.RequestAborted) is not { } englang)
+        {
+            return UnknownUpload(bucketId, uploadId);
+        }
+
+        try
+        {
+            return TypedResults.Ok(await ingest.StoreAsync(query.ToBatch(bucketId, englang), http.RequestAborted));
+        }
+        catch (Cluster.ReplicaNotSyncedException)
+        {
+            return InternalRequests.NotSynced(bucketId);
+        }
     }
 
     private static async Task<IResult> AbandonAsync(string bucketId, string uploadId, UploadSpool spool, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Buckets.Abstractions.Backup;
 using Buckets.Core;
 
 namespace Buckets.Grains.Backup;

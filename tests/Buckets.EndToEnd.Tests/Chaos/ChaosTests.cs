@@ -1,6 +1,7 @@
 using System.Globalization;
 using Buckets.Backup.Storage;
 using Buckets.EndToEnd.Tests.Infrastructure;
+using Buckets.Linearizability;
 
 namespace Buckets.EndToEnd.Tests.Chaos;
 
@@ -9,7 +10,8 @@ namespace Buckets.EndToEnd.Tests.Chaos;
 /// over every durability class, with a process killed (SIGKILL) mid-load. Invariants checked each
 /// round: every bucket answers again within <see cref="RecoveryBound"/>; no acknowledged critical
 /// write is lost; nothing acknowledged after the crash is lost; a backup-server crash loses nothing;
-/// the killed process restarts and rejoins; the backup files verify clean.
+/// the critical buckets' history of writes and reads is linearizable; the killed process restarts
+/// and rejoins; the backup files verify clean.
 /// </summary>
 [Trait("Category", "E2E")]
 public sealed class ChaosTests
@@ -54,6 +56,7 @@ public sealed class ChaosTests
         var (lost, _) = await workload.FindNewlyLostAsync();
 
         Assert.True(lost.Count == 0, $"a graceful stop lost {lost.Count} acknowledged writes: {string.Join(", ", lost.Take(5))}\n{cluster.Output}");
+        AssertLinearizable(workload.CheckHistory(_ => true), "a graceful stop, every class");
     }
 
     /// <summary>The chaos script's entry point: <c>BUCKETS_CHAOS_ROUNDS</c> rounds (default 2), random victims.</summary>
@@ -123,9 +126,20 @@ public sealed class ChaosTests
             Assert.True(lost.Count == 0, $"a backup-server crash lost {lost.Count} acknowledged writes\n{result}");
         }
 
+        AssertLinearizable(workload.CheckHistory(bucket => bucket.Durability == "critical"), $"round {round} ({victimName}), critical buckets");
         var report = BackupVerifier.VerifyDirectory(cluster.BackupDirectory);
         Assert.True(report.IsHealthy, $"backup files damaged after round {round}: {string.Join("; ", report.Problems)}");
         return result;
+    }
+
+    /// <summary>A violation fails the round; a key over the checker's budget is only reported (it proves nothing either way).</summary>
+    private static void AssertLinearizable(LinearizabilityResult result, string what)
+    {
+        Assert.False(result is LinearizabilityResult.Violation, $"{what}: the history is not linearizable: {result}");
+        if (result is LinearizabilityResult.Undecided)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine($"{what}: linearizability {result}");
+        }
     }
 
     private static void Report(IReadOnlyList<ChaosRoundResult> results, string? note = null)

@@ -5,12 +5,15 @@ using System.Net.Http.Json;
 using System.Text;
 using Buckets.Contracts.Http;
 using Buckets.EndToEnd.Tests.Infrastructure;
+using Buckets.Linearizability;
 
 namespace Buckets.EndToEnd.Tests.Chaos;
 
 /// <summary>
 /// A bounded write load over buckets of every durability class, spread over all live silos, that
-/// remembers every acknowledged write so losses can be counted after a crash.
+/// remembers every acknowledged write so losses can be counted after a crash, and records every
+/// write and read with its invocation and response times so each key's history can be checked
+/// for linearizability (<see cref="CheckHistory"/>).
 /// </summary>
 public sealed class ChaosWorkload(ClusterDeployment cluster, IReadOnlyList<ChaosBucket> buckets)
 {
@@ -20,6 +23,7 @@ public sealed class ChaosWorkload(ClusterDeployment cluster, IReadOnlyList<Chaos
     private readonly ConcurrentDictionary<Uri, HttpClient> _clients = new();
     private readonly HashSet<AcknowledgedWrite> _accountedLost = [];
     private readonly HashSet<AcknowledgedWrite> _accountedAcknowledged = [];
+    private readonly RegisterHistory _history = new();
     private int _writeRound;
 
     public IReadOnlyList<ChaosBucket> Buckets => buckets;
@@ -114,19 +118,38 @@ public sealed class ChaosWorkload(ClusterDeployment cluster, IReadOnlyList<Chaos
         return ([.. lost], Classes.ToDictionary(c => c, c => fresh.Count(w => w.Bucket.Durability == c)));
     }
 
+    /// <summary>
+    /// Checks the recorded history of the buckets <paramref name="which"/> selects, key by key: a
+    /// read that returned a value older than one acknowledged before the read began is a violation.
+    /// </summary>
+    public LinearizabilityResult CheckHistory(Func<ChaosBucket, bool> which)
+    {
+        var ids = buckets.Where(which).Select(bucket => bucket.Id + "/").ToList();
+        return LinearizabilityChecker.Check(_history.Operations(key => ids.Any(id => key.StartsWith(id, StringComparison.Ordinal))));
+    }
+
+    private static string RegisterKey(ChaosBucket bucket, string key) => $"{bucket.Id}/{key}";
+
     private HttpClient ClientFor(Uri silo) => _clients.GetOrAdd(silo, address => new HttpClient { BaseAddress = address, Timeout = RequestTimeout });
 
     private async Task<bool> TryPutAsync(Uri silo, ChaosBucket bucket, string key, string value)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{key}") { Content = new StringContent(value, Encoding.UTF8, "text/plain") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bucket.ApiKey);
+        var invoked = _history.Now;
         try
         {
             using var response = await ClientFor(silo).SendAsync(request);
-            return response.StatusCode is HttpStatusCode.Created or HttpStatusCode.NoContent;
+            var acknowledged = response.StatusCode is HttpStatusCode.Created or HttpStatusCode.NoContent;
+
+            // A 4xx changed nothing; a 5xx (a critical write's 503 keeps the change in memory) may have.
+            var outcome = acknowledged ? OperationOutcome.Ok : (int)response.StatusCode < 500 ? OperationOutcome.Failed : OperationOutcome.Unknown;
+            _history.Add(RegisterOperation.Write(RegisterKey(bucket, key), value, invoked, _history.Now, outcome));
+            return acknowledged;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
+            _history.Add(RegisterOperation.Write(RegisterKey(bucket, key), value, invoked, _history.Now, OperationOutcome.Unknown));
             return false;
         }
     }
@@ -159,7 +182,12 @@ public sealed class ChaosWorkload(ClusterDeployment cluster, IReadOnlyList<Chaos
         var silo = cluster.Silo(cluster.LiveSilos.First());
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/keys/{key}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bucket.ApiKey);
+        var invoked = _history.Now;
         using var response = await ClientFor(silo.BaseAddress).SendAsync(request);
-        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        var value = response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        _history.Add(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NotFound
+            ? RegisterOperation.Read(RegisterKey(bucket, key), value, invoked, _history.Now)
+            : RegisterOperation.FailedRead(RegisterKey(bucket, key), invoked, _history.Now));
+        return value;
     }
 }

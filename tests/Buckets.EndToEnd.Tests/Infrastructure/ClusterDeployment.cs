@@ -4,7 +4,8 @@ namespace Buckets.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// The cluster profile as processes on 127.0.0.1: several silos sharing PostgreSQL membership and
-/// one backup server. A killed silo restarts on fresh ports (a silo restarted on its old address
+/// one or more backup servers (each with its own data directory and fixed ports, so the server list
+/// stays the same across restarts). A killed silo restarts on fresh ports (a silo restarted on its old address
 /// within about a second can be declared dead by its peers). Silos talk mutual TLS with the run's
 /// <see cref="TestCertificates.Shared"/> cluster certificate, as the Cluster profile requires.
 /// </summary>
@@ -14,15 +15,19 @@ public sealed class ClusterDeployment : IAsyncDisposable
     private readonly int[] _siloPorts;
     private readonly Dictionary<string, string> _siloSettings;
     private readonly Dictionary<string, string> _backupSettings;
-    private readonly int _backupPort = FreePorts.Next();
-    private readonly int _backupInternalPort = FreePorts.Next();
+    private readonly ServiceProcess?[] _backups;
+    private readonly int[] _backupPorts;
+    private readonly int[] _backupInternalPorts;
 
-    private ClusterDeployment(string root, string postgres, int silos)
+    private ClusterDeployment(string root, string postgres, int silos, int backupServers)
     {
         Root = root;
         PostgresConnectionString = postgres;
         _silos = new ServiceProcess?[silos];
         _siloPorts = new int[silos];
+        _backups = new ServiceProcess?[backupServers];
+        _backupPorts = [.. Enumerable.Range(0, backupServers).Select(_ => FreePorts.Next())];
+        _backupInternalPorts = [.. Enumerable.Range(0, backupServers).Select(_ => FreePorts.Next())];
         _siloSettings = new Dictionary<string, string>(TestCertificates.SiloSettings(TestCertificates.Shared.Cluster))
         {
             ["Buckets:Hosting:Profile"] = "Cluster",
@@ -34,7 +39,6 @@ public sealed class ClusterDeployment : IAsyncDisposable
             ["Buckets:Security:InternalToken"] = Deployment.InternalToken,
             ["Buckets:Keys:RevocationRefreshInterval"] = RevocationRefreshInterval.ToString("c", CultureInfo.InvariantCulture),
             ["Buckets:Backup:Mode"] = "Remote",
-            ["Buckets:Backup:ServerUrl"] = $"http://127.0.0.1:{_backupInternalPort}",
             ["Buckets:Backup:RequestTimeout"] = "00:00:03",
             ["Buckets:Backup:AnnounceInterval"] = "00:00:00.500",
             // Declare a killed silo dead within a few seconds instead of Orleans' production defaults.
@@ -50,11 +54,27 @@ public sealed class ClusterDeployment : IAsyncDisposable
         {
             ["Buckets:Security:AdminToken"] = Deployment.AdminToken,
             ["Buckets:Security:InternalToken"] = Deployment.InternalToken,
-            ["Backup:Store:DataDirectory"] = BackupDirectory,
             ["Backup:Pull:Interval"] = "00:00:00.200",
             ["Backup:Pull:SiloExpiry"] = "00:00:05",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
+        if (backupServers == 1)
+        {
+            _siloSettings["Buckets:Backup:ServerUrl"] = BackupServerUrl(0);
+            return;
+        }
+
+        for (var i = 0; i < backupServers; i++)
+        {
+            var key = i.ToString(CultureInfo.InvariantCulture);
+            _siloSettings["Buckets:Backup:Servers:" + key] = BackupServerUrl(i);
+            _backupSettings["Backup:Cluster:Servers:" + key] = BackupServerUrl(i);
+        }
+
+        _backupSettings["Backup:Cluster:PeerCheckInterval"] = "00:00:01";
+        // A wiped server waits out the silos' longest call before it resyncs: both shortened here.
+        _siloSettings["Buckets:Backup:TransferTimeout"] = "00:00:05";
+        _backupSettings["Backup:Resync:StartDelay"] = "00:00:06";
     }
 
     public string Root { get; }
@@ -68,22 +88,26 @@ public sealed class ClusterDeployment : IAsyncDisposable
     /// <summary>The silos' <c>Buckets:Keys:RevocationRefreshInterval</c>, shortened so revocation tests stay quick.</summary>
     public static readonly TimeSpan RevocationRefreshInterval = TimeSpan.FromMilliseconds(500);
 
-    public string BackupDirectory => Path.Combine(Root, "backup-data");
+    /// <summary>The first backup server's data directory (the only one with one server).</summary>
+    public string BackupDirectory => BackupDirectoryOf(0);
 
-    public ServiceProcess? BackupServer { get; private set; }
+    /// <summary>The first backup server (the only one with one server).</summary>
+    public ServiceProcess? BackupServer => _backups[0];
+
+    public int BackupServerCount => _backups.Length;
 
     public int SiloCount => _silos.Length;
 
     public IEnumerable<int> LiveSilos => Enumerable.Range(0, _silos.Length).Where(i => _silos[i] is { HasExited: false });
 
-    public string Output => string.Join(Environment.NewLine, _silos.Select(s => s?.Output).Append(BackupServer?.Output));
+    public string Output => string.Join(Environment.NewLine, _silos.Select(s => s?.Output).Concat(_backups.Select(b => b?.Output)));
 
-    public static async Task<ClusterDeployment> StartAsync(int silos)
+    public static async Task<ClusterDeployment> StartAsync(int silos, int backupServers = 1)
     {
-        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos);
+        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos, backupServers);
         try
         {
-            await deployment.StartBackupServerAsync();
+            await Task.WhenAll(Enumerable.Range(0, backupServers).Select(deployment.StartBackupServerAsync));
             // Start the first silo alone so the others join an existing cluster.
             await deployment.StartSiloAsync(0);
             await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(deployment.StartSiloAsync));
@@ -136,9 +160,40 @@ public sealed class ClusterDeployment : IAsyncDisposable
         return ServerHarness.StartServerAsync(Root, settings, name);
     }
 
-    public async Task StartBackupServerAsync() =>
-        BackupServer = await ServiceProcess.StartAsync(
-            "backup", RepoPaths.Assembly("backup-server/Buckets.BackupServer", "Buckets.BackupServer"), Root, _backupPort, _backupSettings, _backupInternalPort);
+    /// <summary>Backup server <paramref name="index"/>'s internal URL, as the server lists name it.</summary>
+    public string BackupServerUrl(int index) => $"http://127.0.0.1:{_backupInternalPorts[index]}";
+
+    public string BackupDirectoryOf(int index) => Path.Combine(Root, index == 0 ? "backup-data" : $"backup-data-{index}");
+
+    public ServiceProcess Backup(int index) => _backups[index] ?? throw new InvalidOperationException($"backup server {index} is not running");
+
+    /// <summary>Starts (or restarts) backup server <paramref name="index"/> on its fixed ports and data directory.</summary>
+    public async Task StartBackupServerAsync(int index = 0)
+    {
+        var settings = new Dictionary<string, string>(_backupSettings) { ["Backup:Store:DataDirectory"] = BackupDirectoryOf(index) };
+        if (_backups.Length > 1)
+        {
+            settings["Backup:Cluster:Self"] = BackupServerUrl(index);
+        }
+
+        _backups[index] = await ServiceProcess.StartAsync(
+            "backup" + (index == 0 ? "" : index.ToString(CultureInfo.InvariantCulture)),
+            RepoPaths.Assembly("backup-server/Buckets.BackupServer", "Buckets.BackupServer"),
+            Root,
+            _backupPorts[index],
+            settings,
+            _backupInternalPorts[index]);
+    }
+
+    /// <summary><c>kill -9</c> of backup server <paramref name="index"/>; with <paramref name="wipe"/> its data directory goes too, as a lost disk.</summary>
+    public void KillBackupServer(int index, bool wipe = false)
+    {
+        Backup(index).Kill();
+        if (wipe && Directory.Exists(BackupDirectoryOf(index)))
+        {
+            Directory.Delete(BackupDirectoryOf(index), recursive: true);
+        }
+    }
 
     public void KillSilo(int index) => Silo(index).Kill();
 
@@ -154,9 +209,12 @@ public sealed class ClusterDeployment : IAsyncDisposable
             }
         }
 
-        if (BackupServer is not null)
+        foreach (var backup in _backups)
         {
-            await BackupServer.DisposeAsync();
+            if (backup is not null)
+            {
+                await backup.DisposeAsync();
+            }
         }
     }
 }

@@ -1,0 +1,302 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Threading.RateLimiting;
+using Buckets.Abstractions.Backup;
+using Buckets.Backup.Endpoints;
+using Buckets.Backup.Storage;
+using Buckets.Hosting.Security;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Buckets.Backup.Cluster;
+
+/// <summary>A replica that is resyncing does not answer for a bucket it has not copied back yet.</summary>
+public sealed class ReplicaNotSyncedException(string bucketId)
+    : Exception($"This backup server lost its data and has not copied bucket {bucketId} back from its peers yet; it does not count for that bucket until it has.");
+
+/// <summary>
+/// A backup server whose data directory was lost (it starts, in a list of several, with no bucket and
+/// no <c>replica.json</c>) counts for no bucket until it holds a verified copy of it (see
+/// docs/backup-protocol.md, "Resync"): after <see cref="ResyncOptions.StartDelay"/> it lists every peer's buckets, and for each bucket placed on
+/// it reads the copies of all its other replicas, installs the newest (by writer epoch, then last
+/// change) under the highest epoch any of them knows, reads it back, and compares its digest with the
+/// source's. When every peer has been listed (or, in a cluster that holds no bucket yet, a majority of
+/// them) it writes <c>replica.json</c> and counts for everything. Concurrency and bandwidth are bounded
+/// by <see cref="ResyncOptions"/>. A server with its disk intact, or a single server, never resyncs.
+/// </summary>
+public sealed partial class ReplicaResync : BackgroundService
+{
+    public const string HttpClientName = "buckets-backup-resync";
+    private const string MarkerFile = "replica.json";
+
+    private readonly IBackupStore _store;
+    private readonly BackupClusterOptions _cluster;
+    private readonly ReplicationOptions _replication;
+    private readonly ResyncOptions _options;
+    private readonly IHttpClientFactory? _clients;
+    private readonly InternalToken? _token;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ReplicaResync> _logger;
+    private readonly string _marker;
+    private readonly ConcurrentDictionary<string, byte> _copied = new(StringComparer.Ordinal);
+    private volatile bool _resyncing;
+    private long _bytesCopied;
+    private string? _lastProblem;
+
+    public ReplicaResync(
+        IBackupStore store,
+        IOptions<BackupClusterOptions> cluster,
+        IOptions<ReplicationOptions> replication,
+        IOptions<ResyncOptions> options,
+        IOptions<BackupStoreOptions> storeOptions,
+        TimeProvider time,
+        ILogger<ReplicaResync> logger,
+        IHttpClientFactory? clients = null,
+        InternalToken? token = null)
+    {
+        _store = store;
+        _cluster = cluster.Value;
+        _replication = replication.Value;
+        _options = options.Value;
+        _clients = clients;
+        _token = token;
+        _time = time;
+        _logger = logger;
+        _marker = Path.Combine(Path.GetFullPath(storeOptions.Value.DataDirectory), MarkerFile);
+        _resyncing = _cluster.SelfId is not null && !File.Exists(_marker) && store.ListBuckets().Count == 0;
+        if (!_resyncing && _cluster.SelfId is not null && !File.Exists(_marker))
+        {
+            // A directory that holds buckets from before replication (or a first start with data) is whole.
+            WriteMarker();
+        }
+    }
+
+    /// <summary>True while this server copies its buckets back from its peers.</summary>
+    public bool Resyncing => _resyncing;
+
+    /// <summary>What resync has done so far, for the cluster status.</summary>
+    public ResyncProgress Progress => new(_resyncing, _copied.Count, Interlocked.Read(ref _bytesCopied), _lastProblem);
+
+    /// <summary>True when this server may answer for the bucket: it is not resyncing, or it already copied it back.</summary>
+    public bool Counts(string bucketId) => !_resyncing || _copied.ContainsKey(bucketId);
+
+    /// <summary>Throws <see cref="ReplicaNotSyncedException"/> unless <see cref="Counts"/>.</summary>
+    public void RequireCounts(string bucketId)
+    {
+        if (!Counts(bucketId))
+        {
+            throw new ReplicaNotSyncedException(bucketId);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_resyncing || _clients is null || _token is null)
+        {
+            return;
+        }
+
+        LogStarted(_logger, _cluster.SelfId!, _options.StartDelay.TotalSeconds);
+        try
+        {
+            await Task.Delay(_options.StartDelay, _time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        using var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = (int)Math.Min(int.MaxValue, _options.MaxBytesPerSecond),
+            TokensPerPeriod = (int)Math.Min(int.MaxValue, _options.MaxBytesPerSecond / 10),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = int.MaxValue,
+            AutoReplenishment = true,
+        });
+        var started = _time.GetTimestamp();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await PassAsync(limiter, stoppingToken))
+                {
+                    WriteMarker();
+                    _resyncing = false;
+                    LogFinished(_logger, _copied.Count, Interlocked.Read(ref _bytesCopied), _time.GetElapsedTime(started).TotalSeconds);
+                    return;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                _lastProblem = e.Message;
+                LogPassFailed(_logger, e);
+            }
+
+            try
+            {
+                await Task.Delay(_options.RetryInterval, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass over every peer's buckets; true when nothing is left to copy.</summary>
+    private async Task<bool> PassAsync(RateLimiter limiter, CancellationToken cancellationToken)
+    {
+        var ids = _cluster.ServerIds;
+        var self = _cluster.SelfId!;
+        var peers = _cluster.Servers.Where(server => !string.Equals(ReplicaPlacement.ServerId(server), self, StringComparison.OrdinalIgnoreCase)).ToList();
+        var widest = _replication.WidestCount(ids.Count);
+        var selfIndex = ids.ToList().FindIndex(id => string.Equals(id, self, StringComparison.OrdinalIgnoreCase));
+        int answered = 0, unreachable = 0;
+        var anyHeld = false;
+        var complete = true;
+        foreach (var peer in peers)
+        {
+            try
+            {
+                string? after = null;
+                do
+                {
+                    var page = await ListAsync(peer, after, cancellationToken);
+                    anyHeld |= page.Buckets.Count > 0;
+                    var mine = page.Buckets.Where(id => !_copied.ContainsKey(id) && ReplicaPlacement.IsReplica(id, ids, widest, selfIndex)).ToList();
+                    var copied = new ConcurrentBag<bool>();
+                    await Parallel.ForEachAsync(mine, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken }, async (id, token) =>
+                        copied.Add(await CopyAsync(id, ids, widest, limiter, token)));
+                    complete &= copied.All(ok => ok);
+                    after = page.Next;
+                }
+                while (after is not null);
+                answered++;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
+            {
+                unreachable++;
+                _lastProblem = $"backup server {ReplicaPlacement.ServerId(peer)} did not answer: {e.Message}";
+            }
+        }
+
+        if (unreachable == 0)
+        {
+            return complete;
+        }
+
+        // A cluster that holds no bucket anywhere has nothing to lose: a majority of peers saying so is enough.
+        return !anyHeld && answered >= ReplicaPlacement.Majority(peers.Count);
+    }
+
+    /// <summary>Copies one bucket from its other replicas; false when one of them could not be read (try again later).</summary>
+    private async Task<bool> CopyAsync(string bucketId, IReadOnlyList<string> ids, int widest, RateLimiter limiter, CancellationToken cancellationToken)
+    {
+        var others = ReplicaPlacement.Replicas(bucketId, ids, widest).Where(index => !string.Equals(ids[index], _cluster.SelfId, StringComparison.OrdinalIgnoreCase)).ToList();
+        var copies = new List<ReplicaCopy>();
+        foreach (var index in others)
+        {
+            try
+            {
+                if (await ReadCopyAsync(_cluster.Servers[index], bucketId, cancellationToken) is { } copy)
+                {
+                    copies.Add(copy);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException && !cancellationToken.IsCancellationRequested)
+            {
+                // The highest epoch granted may be known only there: without it this copy is not safe yet.
+                _lastProblem = $"bucket {bucketId}: replica {ids[index]} could not be read: {e.Message}";
+                return false;
+            }
+        }
+
+        if (copies.Count > 0)
+        {
+            var newest = copies.MaxBy(copy => (copy.WriterEpoch, copy.LastSeq))!;
+            var install = newest with { Epoch = copies.Max(copy => copy.Epoch) };
+            using var lease = await limiter.AcquireAsync((int)Math.Min(newest.Snapshot.Length, _options.MaxBytesPerSecond), cancellationToken);
+            await _store.InstallReplicaAsync(bucketId, install, cancellationToken);
+            var local = await _store.ReadReplicaAsync(bucketId, cancellationToken);
+            if (local is null || StateDigest.Of(local.Snapshot) != StateDigest.Of(newest.Snapshot))
+            {
+                _lastProblem = $"bucket {bucketId}: the installed copy's digest differs from its source's";
+                LogDigestMismatch(_logger, bucketId);
+                return false;
+            }
+
+            Interlocked.Add(ref _bytesCopied, newest.Snapshot.Length);
+        }
+
+        _copied[bucketId] = 0;
+        return true;
+    }
+
+    private async Task<BucketPage> ListAsync(Uri peer, string? after, CancellationToken cancellationToken)
+    {
+        var query = $"?limit={_options.PageSize.ToString(CultureInfo.InvariantCulture)}" + (after is null ? "" : $"&after={Uri.EscapeDataString(after)}");
+        using var response = await SendAsync(new Uri(peer, InternalBackupRoutes.BucketList + query), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<BucketPage>(cancellationToken) ?? throw new InvalidDataException("An empty bucket list.");
+    }
+
+    private async Task<ReplicaCopy?> ReadCopyAsync(Uri peer, string bucketId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new Uri(peer, InternalBackupRoutes.Replica(bucketId)), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return new ReplicaCopy(
+            Header(response, InternalBackupRoutes.EpochHeader),
+            Header(response, InternalBackupRoutes.WriterEpochHeader),
+            Header(response, InternalBackupRoutes.LastSeqHeader),
+            await response.Content.ReadAsByteArrayAsync(cancellationToken));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = new("Bearer", _token!.Value);
+        using var client = _clients!.CreateClient(HttpClientName);
+        return await client.SendAsync(request, cancellationToken);
+    }
+
+    private static long Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidDataException($"The peer's answer has no valid {name} header.");
+
+    private void WriteMarker() =>
+        DurableFiles.WriteAtomically(_marker, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"synced\": true, \"at\": \"{_time.GetUtcNow():O}\"}}\n")));
+
+    [LoggerMessage(3401, LogLevel.Warning, "Backup server {Self} starts without its data: in {DelaySeconds} s it copies its buckets back from its peers, and it counts for no bucket until it holds a verified copy")]
+    private static partial void LogStarted(ILogger logger, string self, double delaySeconds);
+
+    [LoggerMessage(3402, LogLevel.Information, "Resync finished: {Buckets} buckets copied back, {Bytes} bytes, in {Seconds:F1} s")]
+    private static partial void LogFinished(ILogger logger, int buckets, long bytes, double seconds);
+
+    [LoggerMessage(3403, LogLevel.Warning, "A resync pass did not finish; trying again")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3404, LogLevel.Error, "Bucket {BucketId}: the copy installed by resync does not match its source's digest; trying again")]
+    private static partial void LogDigestMismatch(ILogger logger, string bucketId);
+}
+
+/// <summary>Resync's progress, as the cluster status shows it.</summary>
+/// <param name="Resyncing">True while the server copies its buckets back.</param>
+/// <param name="BucketsCopied">Buckets copied back and verified so far.</param>
+/// <param name="BytesCopied">Englang bytes copied so far.</param>
+/// <param name="LastProblem">Why the last pass did not finish, if it did not.</param>
+public sealed record ResyncProgress(bool Resyncing, int BucketsCopied, long BytesCopied, string? LastProblem);
+
+/// <summary>One page of a backup server's bucket ids, in order, for a peer that resyncs.</summary>
+/// <param name="Buckets">The ids.</param>
+/// <param name="Next">The cursor of the next page, or <c>null</c> after the last.</param>
+public sealed record BucketPage(IReadOnlyList<string> Buckets, string? Next);

@@ -1,0 +1,8 @@
+namespace Buckets.Backup.Storage;
+
+/// <summary>One replica's whole copy of a bucket, as a peer resyncing hands it on: its epochs and its state.</summary>
+/// <param name="Epoch">The highest epoch the replica knows for the bucket (p).</param>
+/// <param name="WriterEpoch">The epoch whose activation wrote its state (w).</param>
+/// <param name="LastSeq">The last change the state holds (s).</param>
+/// <param name="Snapshot">The state at <paramref name="LastSeq"/> as an Englang snapshot.</param>
+public sealed record ReplicaCopy(long Epoch, long WriterEpoch, long LastSeq, byte[] Snapshot);
