@@ -1,5 +1,6 @@
 using Buckets.Abstractions.Backup;
 using Buckets.Backup.Cluster;
+using Buckets.Backup.Console;
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Events;
 using Buckets.Backup.Maintenance;
@@ -8,6 +9,7 @@ using Buckets.Backup.Status;
 using Buckets.Backup.Storage;
 using Buckets.Backup.Uploads;
 using Buckets.Hosting;
+using Buckets.Hosting.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -53,18 +55,23 @@ public static class BackupHostingExtensions
         services.TryAddSingleton<BackupIngest>();
         services.AddHostedService<BackupPuller>();
         services.AddHostedService<CompactionService>();
+        builder.AddBucketsConsole();
         return builder;
     }
 
     public static IHostApplicationBuilder AddBackupServer(this IHostApplicationBuilder builder)
     {
         builder.AddBackupCore();
+        builder.AddBucketsOpenApi("Buckets backup server");
         builder.Services.AddSingleton<SiloRegistry>();
         builder.Services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<UploadOptions>, UploadOptionsValidator>();
         builder.Services.AddSingleton<UploadSpool>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UploadSpool>());
         builder.Services.AddSingleton<IChangeFeedSource, RegisteredSilosFeedSource>();
+        builder.Services.TryAddSingleton<IConsoleRestorer, SiloConsoleRestorer>();
+        builder.Services.AddHttpClient(SiloConsoleRestorer.HttpClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaResync>());
         builder.Services.AddHttpClient(ReplicaResync.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
@@ -80,8 +87,10 @@ public static class BackupHostingExtensions
     public static IEndpointRouteBuilder MapBackupServer(this IEndpointRouteBuilder app)
     {
         app.MapBucketsHealthAndMetrics();
+        app.MapBucketsOpenApi();
         app.MapInternalBackupEndpoints();
         app.MapBackupAdminEndpoints();
+        app.MapBucketsConsole();
         return app;
     }
 }

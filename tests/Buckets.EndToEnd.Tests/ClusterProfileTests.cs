@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.EndToEnd.Tests.Infrastructure;
 
 namespace Buckets.EndToEnd.Tests;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Buckets.Abstractions.Backup;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.Backup.Cluster;
 using Buckets.EndToEnd.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.EndToEnd.Tests.Infrastructure;
 
 namespace Buckets.EndToEnd.Tests;

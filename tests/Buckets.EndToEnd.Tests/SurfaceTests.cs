@@ -64,12 +64,40 @@ public sealed class SurfaceTests : IAsyncLifetime
     [InlineData("GET", "/metrics")]
     [InlineData("POST", "/admin/keys")]
     [InlineData("POST", "/internal/v1/backup/pull")]
+    [InlineData("GET", "/openapi/internal.json")]
+    [InlineData("GET", "/console/sign-in")]
+    [InlineData("GET", "/console")]
     public async Task InternalEndpointsAre404OnThePublicPortOfTheSilo(string method, string path)
     {
         using var publicClient = new HttpClient { BaseAddress = _silo.BaseAddress };
         using var response = await publicClient.SendAsync(new HttpRequestMessage(new HttpMethod(method), path), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task TheBackupServerDescribesItsAdminApiAndServesItsConsoleOnTheInternalPortOnly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var publicClient = new HttpClient { BaseAddress = _backup.BaseAddress };
+        using var internalClient = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _backup.InternalAddress };
+
+        using var publicDocument = await publicClient.GetAsync("/openapi/v1.json", ct);
+        using var hiddenDocument = await publicClient.GetAsync("/openapi/internal.json", ct);
+        using var hiddenConsole = await publicClient.GetAsync("/console/sign-in", ct);
+        using var internalDocument = await internalClient.GetAsync("/openapi/internal.json", ct);
+        using var signIn = await internalClient.GetAsync("/console/sign-in", ct);
+        using var refused = await internalClient.GetAsync("/console", ct);
+
+        Assert.Equal(HttpStatusCode.OK, publicDocument.StatusCode);
+        Assert.Contains("\"/status\"", await publicDocument.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, hiddenDocument.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, hiddenConsole.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, internalDocument.StatusCode);
+        Assert.Contains("/admin/v1/backups/{bucketId}", await internalDocument.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal("/console/sign-in", refused.Headers.Location?.ToString());
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.Core.Security;
 using Buckets.Server.Tests.Infrastructure;
 

@@ -23,11 +23,15 @@ public static class BackupAdminEndpoints
     public static IEndpointRouteBuilder MapBackupAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/admin/v1/backups").RequireAdminToken().WithTags("Backup admin");
-        group.MapGet("", List);
-        group.MapGet("/{bucketId}", DescribeAsync);
-        group.MapPost("/{bucketId}/repair", RepairAsync);
-        app.MapGet("/admin/v1/status", (BackupHealth health) => TypedResults.Ok(health.Snapshot())).RequireAdminToken().WithTags("Backup status");
-        app.MapGet("/status", ReadinessAsync).WithTags("Backup status");
+        group.MapGet("", List).WithSummary("Every bucket the store holds, with its last store and lag");
+        group.MapGet("/{bucketId}", DescribeAsync).WithSummary("One bucket's backup: files, change range, bytes")
+            .Produces<BucketBackupInfo>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{bucketId}/repair", RepairAsync).WithSummary("Accept the loss in a bucket whose backup fails closed")
+            .Produces<BucketRepair>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/admin/v1/status", (BackupHealth health) => TypedResults.Ok(health.Snapshot())).RequireAdminToken().WithTags("Backup status")
+            .WithSummary("Pulls per silo, lag, disk free and its forecast, warnings");
+        app.MapGet("/status", ReadinessAsync).WithTags("Backup status").WithSummary("Whether the backup server is ready (details need the admin token)")
+            .Produces(StatusCodes.Status200OK).Produces(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/admin/v1/cluster", (Cluster.PeerMonitor peers, Cluster.ReplicaResync resync) =>
             TypedResults.Ok(new Cluster.ClusterStatus(peers.Own, peers.Peers, peers.SiloDifferences, resync.Progress))).RequireAdminToken().WithTags("Backup status");
         app.MapEventEndpoints();

@@ -32,6 +32,7 @@ public sealed class BackupHealth(
     private long _lagCount;
     private long _bucketsInStore = -1;
     private int _trimming;
+    private long _changesStored;
     private DateTimeOffset? _lastPull;
 
     public long? DiskFreeBytes => _disk.LastOrDefault().Free is var free && free > 0 ? free : null;
@@ -47,8 +48,13 @@ public sealed class BackupHealth(
 
     public void RecordPullFailed(string silo) => _lastPullBySilo.TryAdd(silo, DateTimeOffset.MinValue);
 
+    /// <summary>Changes stored since start (the console plots its rate).</summary>
+    public long ChangesStored => Interlocked.Read(ref _changesStored);
+
     public void RecordStored(string bucketId, long lastSeq, TimeSpan? lag)
     {
+        var previous = _buckets.TryGetValue(bucketId, out var known) ? known.LastSeq : lastSeq - 1;
+        Interlocked.Add(ref _changesStored, Math.Max(0, lastSeq - previous));
         _buckets[bucketId] = new BucketLag(lastSeq, time.GetUtcNow(), lag);
         if (_buckets.Count > options.Value.MaxTrackedBuckets)
         {

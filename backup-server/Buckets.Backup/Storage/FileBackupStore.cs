@@ -78,6 +78,28 @@ public sealed partial class FileBackupStore : IBackupStore, IDisposable
     /// <inheritdoc />
     public BucketIdPage ListBuckets(string? after, int limit) => BucketLayout.Page(_bucketsDirectory, after, limit);
 
+    public IEnumerable<string> EnumerateBuckets() => BucketLayout.Enumerate(_bucketsDirectory, null);
+
+    public Stream? OpenFile(string bucketId, string fileName)
+    {
+        // Only plain names of the store's own files: never a path out of the bucket's folder.
+        if (!BucketIds.IsValid(bucketId) || fileName.Length == 0 || fileName != Path.GetFileName(fileName)
+            || !fileName.EndsWith(".englang", StringComparison.Ordinal) || fileName.StartsWith('.'))
+        {
+            return null;
+        }
+
+        var path = Path.Combine(BucketLayout.PathUnder(_bucketsDirectory, bucketId), fileName);
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Stops the log's writer and closes every file; what was acknowledged is already durable.</summary>
     public void Dispose()
     {

@@ -80,4 +80,16 @@ public interface IBackupStore
     /// a walk over every page sees each bucket present throughout exactly once, holding one page at a time.
     /// </summary>
     BucketIdPage ListBuckets(string? after, int limit);
+
+    /// <summary>
+    /// Ids of the buckets with a folder in the store, read lazily in the store's own order (stable while
+    /// no bucket is added or removed), so a page of millions of buckets never holds them all.
+    /// </summary>
+    IEnumerable<string> EnumerateBuckets();
+
+    /// <summary>
+    /// Opens one of the bucket's files (a name from <see cref="DescribeAsync"/>) for reading, shared with
+    /// the writers; <c>null</c> when the bucket has no such file.
+    /// </summary>
+    Stream? OpenFile(string bucketId, string fileName);
 }

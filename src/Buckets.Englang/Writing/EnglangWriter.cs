@@ -16,6 +16,12 @@ namespace Buckets.Englang;
 /// </summary>
 public static class EnglangWriter
 {
+    /// <summary>
+    /// True when a value is written as quoted text (valid UTF-8 without control characters other than
+    /// tab, line feed and carriage return), false when it is written as base64; other formats (CSV) follow the same rule.
+    /// </summary>
+    public static bool IsTextValue(ReadOnlySpan<byte> value) => Escaping.IsTextValue(value);
+
     /// <summary>Appends the record's line (line feed included) to <paramref name="output"/>; returns the bytes written.</summary>
     public static int Write(EnglangRecord record, IBufferWriter<byte> output)
     {

@@ -1,10 +1,12 @@
 using System.Globalization;
 using Buckets.Abstractions;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.Core.Security;
 using Buckets.Hosting.Http;
 using Buckets.Hosting.Security;
+using Buckets.Hosting.OpenApi;
 using Buckets.Server.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Buckets.Server.Security;
 using Microsoft.Extensions.Options;
 
@@ -18,14 +20,32 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/admin").RequireAdminToken().WithTags("Admin");
-        group.MapPost("/keys", MintKeyAsync);
-        group.MapPost("/keys/{id}/revoke", RevokeKeysAsync);
-        group.MapPost("/buckets/{bucketId}/restore", RestoreAsync);
+        group.MapPost("/keys", MintKeyAsync)
+            .WithSummary("Mint an API key")
+            .WithDescription($"A random id, or the id asked for (1 to 64 of a-z, 0-9, '-', '_'). Minting an existing id again issues a key with the bucket's current serial. Body at most {MaxBodyBytes} bytes, may be empty.")
+            .WithRequestBody<RouteHandlerBuilder, MintKeyRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithRequestExample("""{"id":"alice"}""")
+            .WithResponseExample(StatusCodes.Status201Created, """{"id":"alice","apiKey":"alice.0.0.q4Jb...","signingKeyId":"0","serial":0}""");
+        group.MapPost("/keys/{id}/revoke", RevokeKeysAsync)
+            .WithSummary("Revoke every key of a bucket issued so far")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/buckets/{bucketId}/restore", RestoreAsync)
+            .WithSummary("Restore a bucket from its backup, at a change number or a point in time (latest when neither)")
+            .WithDescription("The restore is recorded as a new change, so history goes on.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status410Gone)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithParameterDescriptions(("seq", "Restore to the state after this change (inclusive)."), ("at", "Restore to the state at this ISO 8601 time, e.g. 2026-11-25T00:31:09Z."));
         return app;
     }
 
     /// <summary>Replaces a bucket's state with its backup at a sequence number or a point in time (latest when neither).</summary>
-    private static async Task<IResult> RestoreAsync(string bucketId, string? seq, string? at, BucketGrains grains)
+    private static async Task<Results<Ok<RestoreResponse>, ProblemHttpResult>> RestoreAsync(string bucketId, string? seq, string? at, BucketGrains grains)
     {
         if (!ApiKeyAuthority.IsValidId(bucketId))
         {
@@ -69,7 +89,7 @@ public static class AdminEndpoints
         };
     }
 
-    private static async Task<IResult> MintKeyAsync(ApiKeyAuthority authority, IRevocationStore revocations, HttpContext http)
+    private static async Task<Results<Created<MintKeyResponse>, ProblemHttpResult>> MintKeyAsync(ApiKeyAuthority authority, IRevocationStore revocations, HttpContext http)
     {
         var (request, problem) = await JsonBody.ReadAsync<MintKeyRequest>(http, MaxBodyBytes, "key request", allowEmpty: true);
         if (problem is not null)
@@ -90,7 +110,7 @@ public static class AdminEndpoints
     }
 
     /// <summary>Revokes every key of the bucket issued so far; the next mint for it issues a key that works.</summary>
-    private static async Task<IResult> RevokeKeysAsync(
+    private static async Task<Results<Ok<RevokeKeyResponse>, ProblemHttpResult>> RevokeKeysAsync(
         string id,
         IRevocationStore store,
         RevocationList revocations,

@@ -1,8 +1,9 @@
 using Buckets.Abstractions;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.Core;
 using Buckets.Hosting.Http;
 using Buckets.Hosting.Security;
+using Buckets.Hosting.OpenApi;
 using Buckets.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,31 @@ public static class BatchEndpoints
 {
     public static IEndpointRouteBuilder MapBatchEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/batch", ApplyAsync).RequireApiKey().WithTags("Keys");
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        app.MapPost("/v1/batch", ApplyAsync).RequireApiKey().WithTags("Keys").WithTenantProblems()
+            .WithSummary("Apply several sets and deletes, all or nothing")
+            .WithDescription($"1 to {limits.MaxBatchOperations} operations, a body of at most {limits.MaxBatchBytes} bytes. Operations apply in order. 409 batch-not-applied when any precondition or limit fails: nothing was applied and the problem's 'results' say which operation failed and why.")
+            .WithRequestBody<RouteHandlerBuilder, BatchRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithRequestExample("""
+                {"operations":[
+                  {"op":"set","key":"a","value":"1","ttl":300},
+                  {"op":"set","key":"b","valueBase64":"AAEC"},
+                  {"op":"set","key":"c","value":"new","ifVersion":7},
+                  {"op":"delete","key":"session"}]}
+                """)
+            .WithResponseExample(StatusCodes.Status200OK, """
+                {"applied":true,"results":[
+                  {"key":"a","status":"created","version":43},{"key":"b","status":"created","version":44},
+                  {"key":"c","status":"replaced","version":45},{"key":"session","status":"deleted","version":null}]}
+                """);
         return app;
     }
 
-    private static async Task<IResult> ApplyAsync(BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, HttpContext http)
+    private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> ApplyAsync(BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, HttpContext http)
     {
         var limits = options.Value;
         var (request, problem) = await JsonBody.ReadAsync<BatchRequest>(http, limits.MaxBatchBytes, "batch", precheck: body =>

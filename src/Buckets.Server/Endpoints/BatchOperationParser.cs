@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Buckets.Abstractions;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.Core;
 
 namespace Buckets.Server.Endpoints;

@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 using Buckets.Abstractions;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.Core;
 using Buckets.Hosting.Http;
 using Buckets.Hosting.Security;
 using Buckets.Server.Http;
+using Buckets.Hosting.OpenApi;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
@@ -21,15 +23,52 @@ public static class KeysEndpoints
 
     public static IEndpointRouteBuilder MapKeysEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/keys").RequireApiKey().WithTags("Keys");
-        group.MapGet("", ListAsync);
-        group.MapGet("/{**key}", GetAsync);
-        group.MapPut("/{**key}", PutAsync);
-        group.MapDelete("/{**key}", DeleteAsync);
+        var limits = app.ServiceProvider.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        var key = ("key", $"The entry key: 1 to {limits.MaxKeyBytes} UTF-8 bytes, no control characters; may contain '/'. URL-encode what needs it.");
+        var group = app.MapGroup("/v1/keys").RequireApiKey().WithTags("Keys").WithTenantProblems();
+        group.MapGet("", ListAsync)
+            .WithSummary("List keys by prefix, one page at a time")
+            .WithDescription("Keys in UTF-8 byte order (Unicode code points). Pass nextCursor back as cursor for the next page; it is null on the last page.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithParameterDescriptions(
+                ("prefix", $"Only keys that start with this text (at most {limits.MaxKeyBytes} UTF-8 bytes)."),
+                ("limit", $"Keys per page, 1 to {limits.MaxListLimit}; default {Math.Min(DefaultListLimit, limits.MaxListLimit)}."),
+                ("cursor", "The nextCursor of the previous page."))
+            .WithResponseExample(StatusCodes.Status200OK, """{"keys":["cart","session"],"nextCursor":"c2Vzc2lvbg"}""");
+        group.MapGet("/{**key}", GetAsync)
+            .WithSummary("Read an entry")
+            .WithDescription("The value is the body: text/plain when it is valid UTF-8, else application/octet-stream. An expired entry is never returned.")
+            .Produces<byte[]>(StatusCodes.Status200OK, "text/plain", "application/octet-stream")
+            .WithResponseHeader(StatusCodes.Status200OK, "ETag", "The entry's version, e.g. \"42\"; send it back as If-Match or If-None-Match.")
+            .WithResponseHeader(StatusCodes.Status200OK, TtlHeader, "Whole seconds until the entry expires (absent when it never does).")
+            .WithResponseHeader(StatusCodes.Status200OK, "Expires", "When the entry expires, as an HTTP date.")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithParameterDescriptions(key);
+        group.MapPut("/{**key}", PutAsync)
+            .WithSummary("Write an entry")
+            .WithDescription($"The body is the value (at most {limits.MaxValueBytes} bytes). If-Match: \"N\" writes only over version N; If-None-Match: * creates only. Fails with 409 bucket-full past {limits.MaxEntriesPerBucket} entries or {limits.MaxBytesPerBucket} bytes.")
+            .WithRequestBody<RouteHandlerBuilder, string>("text/plain", "application/octet-stream")
+            .WithResponseHeader(StatusCodes.Status201Created, "ETag", "The new version.")
+            .WithResponseHeader(StatusCodes.Status204NoContent, "ETag", "The new version.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .WithParameterDescriptions(key, ("ttl", $"Seconds until the entry expires, 1 to {limits.MaxTtlSeconds}; the bucket's default TTL when omitted."));
+        group.MapDelete("/{**key}", DeleteAsync)
+            .WithSummary("Delete an entry")
+            .WithDescription("If-Match: \"N\" deletes only version N.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .WithParameterDescriptions(key);
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string? key, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, TimeProvider time, HttpContext http)
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetAsync(string? key, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, TimeProvider time, HttpContext http)
     {
         key = KeyFromRawTarget(http, key);
         if (KeyRules.Validate(key, limits.Value.MaxKeyBytes) is { } error)
@@ -62,7 +101,7 @@ public static class KeysEndpoints
         return TypedResults.Bytes(entry.Value, contentType);
     }
 
-    private static async Task<IResult> PutAsync(string? key, string? ttl, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, BodyReader bodies, HttpContext http)
+    private static async Task<Results<Created, NoContent, ProblemHttpResult>> PutAsync(string? key, string? ttl, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, BodyReader bodies, HttpContext http)
     {
         key = KeyFromRawTarget(http, key);
         var limits = options.Value;
@@ -73,7 +112,7 @@ public static class KeysEndpoints
 
         if (!TryParseTtl(ttl, limits, out var ttlSeconds, out var ttlProblem))
         {
-            return ttlProblem;
+            return ttlProblem!;
         }
 
         if (!TryParseContentType(http.Request.ContentType, out var isText))
@@ -83,7 +122,7 @@ public static class KeysEndpoints
 
         if (!TryParsePreconditions(http.Request.Headers, out var ifVersion, out var createOnly, out var preconditionProblem))
         {
-            return preconditionProblem;
+            return preconditionProblem!;
         }
 
         byte[] value;
@@ -116,7 +155,7 @@ public static class KeysEndpoints
         };
     }
 
-    private static async Task<IResult> DeleteAsync(string? key, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, HttpContext http)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string? key, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, HttpContext http)
     {
         key = KeyFromRawTarget(http, key);
         if (KeyRules.Validate(key, limits.Value.MaxKeyBytes) is { } error)
@@ -126,7 +165,7 @@ public static class KeysEndpoints
 
         if (!TryParsePreconditions(http.Request.Headers, out var ifVersion, out var createOnly, out var problem))
         {
-            return problem;
+            return problem!;
         }
 
         if (createOnly)
@@ -138,7 +177,7 @@ public static class KeysEndpoints
         return result.Outcome == WriteOutcome.Deleted ? TypedResults.NoContent() : WriteProblems.For(result.Outcome, key!);
     }
 
-    private static async Task<IResult> ListAsync(string? prefix, string? limit, string? cursor, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options)
+    private static async Task<Results<Ok<KeyListResponse>, ProblemHttpResult>> ListAsync(string? prefix, string? limit, string? cursor, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options)
     {
         var limits = options.Value;
         var pageSize = Math.Min(DefaultListLimit, limits.MaxListLimit);
@@ -197,10 +236,10 @@ public static class KeysEndpoints
         return KeyRules.Validate(after, maxKeyBytes) is null;
     }
 
-    internal static bool TryParseTtl(string? ttl, LimitsOptions limits, out long? ttlSeconds, out IResult problem)
+    internal static bool TryParseTtl(string? ttl, LimitsOptions limits, out long? ttlSeconds, out ProblemHttpResult? problem)
     {
         ttlSeconds = null;
-        problem = TypedResults.Empty;
+        problem = null;
         if (ttl is null)
         {
             return true;
@@ -240,11 +279,11 @@ public static class KeysEndpoints
         return isText;
     }
 
-    private static bool TryParsePreconditions(IHeaderDictionary headers, out long? ifVersion, out bool createOnly, out IResult problem)
+    private static bool TryParsePreconditions(IHeaderDictionary headers, out long? ifVersion, out bool createOnly, out ProblemHttpResult? problem)
     {
         ifVersion = null;
         createOnly = false;
-        problem = TypedResults.Empty;
+        problem = null;
         var ifMatch = headers.IfMatch.ToString();
         var ifNoneMatch = headers.IfNoneMatch.ToString();
         if (ifMatch.Length > 0)

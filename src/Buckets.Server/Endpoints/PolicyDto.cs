@@ -1,5 +1,5 @@
 using Buckets.Abstractions;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.Core;
 
 namespace Buckets.Server.Endpoints;

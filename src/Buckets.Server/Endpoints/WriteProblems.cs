@@ -6,7 +6,7 @@ namespace Buckets.Server.Endpoints;
 /// <summary>Maps a refused write to its problem answer.</summary>
 internal static class WriteProblems
 {
-    public static IResult For(WriteOutcome outcome, string key) => outcome switch
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult For(WriteOutcome outcome, string key) => outcome switch
     {
         WriteOutcome.NotFound => Problems.NotFound($"The bucket has no live entry '{key}'."),
         WriteOutcome.VersionMismatch => Problems.PreconditionFailed($"The entry '{key}' does not have the version given in If-Match."),

@@ -1,7 +1,9 @@
+using Buckets.Backup.Console;
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Storage;
 using Buckets.Core;
 using Buckets.Hosting;
+using Buckets.Hosting.OpenApi;
 using Buckets.Hosting.Security;
 using Buckets.Server.Endpoints;
 using Buckets.Server.Http;
@@ -21,8 +23,11 @@ public static class ApiHostingExtensions
     public static IHostApplicationBuilder AddBucketsApi(this IHostApplicationBuilder builder)
     {
         builder.AddBucketsHttp();
+        builder.AddBucketsOpenApi("Buckets");
         builder.Services.AddSingleton<IApiKeyValidator, ApiKeyValidator>();
         builder.Services.AddSingleton<BucketGrains>();
+        // Used only where the backup service runs in this process (development profile): the console's restore.
+        builder.Services.AddSingleton<IConsoleRestorer, GrainConsoleRestorer>();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.AddBucketsRateLimits();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
@@ -37,6 +42,7 @@ public static class ApiHostingExtensions
         app.UseBucketsEndpointGuard();
         app.UseBucketsRateLimits();
         app.MapBucketsHealthAndMetrics();
+        app.MapBucketsOpenApi();
         app.MapAdminEndpoints();
         app.MapKeysEndpoints();
         app.MapKeyOperationEndpoints();
@@ -47,6 +53,7 @@ public static class ApiHostingExtensions
         {
             // The development profile hosts the backup service: expose its status and admin views too.
             app.MapBackupAdminEndpoints();
+            app.MapBucketsConsole();
         }
 
         return app;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Buckets.Hosting.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace Buckets.Server.Http;
@@ -13,14 +14,14 @@ public static class JsonBody
     };
 
     /// <summary>A look at the raw body before it is deserialized: the problem to answer, or null.</summary>
-    public delegate IResult? Precheck(ReadOnlySpan<byte> body);
+    public delegate ProblemHttpResult? Precheck(ReadOnlySpan<byte> body);
 
     /// <summary>
     /// Reads a JSON body of at most <paramref name="maxBytes"/>: the value, or the problem to answer
     /// (415 not JSON, 413 too large, 503 the process's body budget is spent, 400 malformed or refused by
     /// <paramref name="precheck"/>). An empty body with <paramref name="allowEmpty"/> gives a null value.
     /// </summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext http, int maxBytes, string what, bool allowEmpty = false, Precheck? precheck = null)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpContext http, int maxBytes, string what, bool allowEmpty = false, Precheck? precheck = null)
     {
         var request = http.Request;
         using var body = await http.RequestServices.GetRequiredService<BodyReader>().ReadAsync(request, maxBytes, http.RequestAborted);

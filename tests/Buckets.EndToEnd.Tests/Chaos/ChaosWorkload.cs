@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.EndToEnd.Tests.Infrastructure;
 using Buckets.Linearizability;
 

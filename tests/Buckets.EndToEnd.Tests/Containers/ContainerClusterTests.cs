@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 using Buckets.EndToEnd.Tests.Infrastructure;
 
 namespace Buckets.EndToEnd.Tests.Containers;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 
 namespace Buckets.EndToEnd.Tests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 
 namespace Buckets.EndToEnd.Tests.Infrastructure;
 

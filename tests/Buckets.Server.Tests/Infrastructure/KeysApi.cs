@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Buckets.Abstractions.Http;
+using Buckets.Contracts.Http;
 
 namespace Buckets.Server.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-namespace Buckets.Abstractions.Http;
+namespace Buckets.Contracts.Http;
 
 /// <summary>A minted API key.</summary>
 /// <param name="Id">The public key id, which names the bucket.</param>

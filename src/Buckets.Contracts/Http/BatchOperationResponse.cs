@@ -1,4 +1,4 @@
-namespace Buckets.Abstractions.Http;
+namespace Buckets.Contracts.Http;
 
 /// <summary>Result of one batch operation.</summary>
 /// <param name="Key">The operation's key.</param>

@@ -1,4 +1,4 @@
-namespace Buckets.Abstractions.Http;
+namespace Buckets.Contracts.Http;
 
 /// <summary>A page of keys from <c>GET /v1/keys</c>.</summary>
 /// <param name="Keys">Keys in UTF-8 byte order.</param>

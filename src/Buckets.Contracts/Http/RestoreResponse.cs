@@ -1,4 +1,4 @@
-namespace Buckets.Abstractions.Http;
+namespace Buckets.Contracts.Http;
 
 /// <summary>Result of <c>POST /admin/buckets/{id}/restore</c>.</summary>
 /// <param name="BucketId">The restored bucket.</param>

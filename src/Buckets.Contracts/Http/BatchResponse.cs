@@ -1,4 +1,4 @@
-namespace Buckets.Abstractions.Http;
+namespace Buckets.Contracts.Http;
 
 /// <summary>Result of a batch.</summary>
 /// <param name="Applied">True when every operation was applied; false when none was.</param>

@@ -1,4 +1,4 @@
-namespace Buckets.Abstractions.Http;
+namespace Buckets.Contracts.Http;
 
 /// <summary>Body of <c>GET /v1/bucket</c>.</summary>
 /// <param name="Id">The bucket (API key) id.</param>
@@ -15,4 +15,4 @@ public sealed record BucketStatsResponse(
     DateTimeOffset? OldestExpiry,
     long LastChange,
     BucketPolicyDto Policy,
-    BackupProgress Backup);
+    BackupProgressResponse Backup);

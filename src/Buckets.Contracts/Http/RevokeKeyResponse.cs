@@ -1,4 +1,4 @@
-namespace Buckets.Abstractions.Http;
+namespace Buckets.Contracts.Http;
 
 /// <summary>Answer of <c>POST /admin/keys/{id}/revoke</c>: every key of the bucket issued so far is revoked.</summary>
 /// <param name="Id">The bucket (key id) whose keys were revoked.</param>

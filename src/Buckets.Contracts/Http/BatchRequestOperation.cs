@@ -1,4 +1,4 @@
-namespace Buckets.Abstractions.Http;
+namespace Buckets.Contracts.Http;
 
 /// <summary>One operation of a batch request.</summary>
 /// <param name="Op"><c>set</c> or <c>delete</c>.</param>

@@ -1,4 +1,4 @@
-namespace Buckets.Abstractions.Http;
+namespace Buckets.Contracts.Http;
 
 /// <summary>Body of <c>PUT /v1/bucket/policy</c> and its response.</summary>
 /// <param name="Durability"><c>cache</c>, <c>standard</c> or <c>critical</c>.</param>
