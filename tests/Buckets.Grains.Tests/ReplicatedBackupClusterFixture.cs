@@ -20,7 +20,7 @@ public sealed class ReplicatedBackupClusterFixture : ClusterFixture
     protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
     {
         ["Buckets:Backup:Mode"] = "None",
-        ["Buckets:Backup:Replication:ReplicaLagTime"] = "00:00:01",
+        ["Buckets:Backup:Replication:ReplicaLagTime"] = "00:00:05",
     };
 
     public BackupReplicas Placement => Cluster.Silos[0].ServiceProvider.GetRequiredService<BackupReplicas>();

@@ -165,7 +165,7 @@ public sealed class ReplicatedBackupTests(ReplicatedBackupClusterFixture fixture
         Assert.Equal(0, (await bucket.GetStatsAsync()).Backup.PendingChanges);
         Assert.Null(await replication.CollectChangesAsync(replicas[1].Id, 100));
 
-        // Only the first replica keeps pulling: past ReplicaLagTime (1 s) the journal stops waiting for the second.
+        // Only the first replica keeps pulling: past ReplicaLagTime (5 s) the journal stops waiting for the second.
         Assert.True((await bucket.SetAsync(new SetCommand("k", "2"u8.ToArray()))).Succeeded);
         await StoreOnceAsync(replication, replicas[0]);
         var until = DateTime.UtcNow + Deadline;

@@ -19,14 +19,15 @@ public static class KeyOperationEndpoints
 {
     public static IEndpointRouteBuilder MapKeyOperationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/keys/{**path}", PostAsync).RequireApiKey().WithTags("Keys");
+        app.MapPost("/v1/keys/{**key}", PostAsync).RequireApiKey().WithTags("Keys");
         return app;
     }
 
     private static async Task<IResult> PostAsync(
-        string? path, string? by, string? offset, string? to, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, BodyReader bodies, HttpContext http)
+        // Named as in the GET, PUT and DELETE routes: one path template for the OpenAPI document.
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "key")] string? target, string? by, string? offset, string? to, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, BodyReader bodies, HttpContext http)
     {
-        path = KeysEndpoints.KeyFromRawTarget(http, path);
+        var path = KeysEndpoints.KeyFromRawTarget(http, target);
         var cut = path?.LastIndexOf('/') ?? -1;
         if (cut <= 0)
         {
