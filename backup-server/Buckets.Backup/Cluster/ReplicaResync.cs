@@ -102,7 +102,20 @@ public sealed partial class ReplicaResync : BackgroundService
         LogStarted(_logger, _cluster.SelfId!, _options.StartDelay.TotalSeconds);
         try
         {
-            await Task.Delay(_options.StartDelay, _time, stoppingToken);
+            // A cluster whose peers hold no bucket at all is new: nothing was granted, so nothing to wait out.
+            var waitUntil = _time.GetTimestamp() + (long)(_options.StartDelay.TotalSeconds * _time.TimestampFrequency);
+            while (_time.GetTimestamp() < waitUntil)
+            {
+                if (await IsNewClusterAsync(stoppingToken))
+                {
+                    WriteMarker();
+                    _resyncing = false;
+                    LogNewCluster(_logger);
+                    return;
+                }
+
+                await Task.Delay(_options.RetryInterval < _options.StartDelay ? _options.RetryInterval : _options.StartDelay, _time, stoppingToken);
+            }
         }
         catch (OperationCanceledException)
         {
@@ -145,6 +158,32 @@ public sealed partial class ReplicaResync : BackgroundService
                 return;
             }
         }
+    }
+
+    /// <summary>True when a majority of the peers answer and none holds any bucket (any bucket ever activated is on a majority of its replicas).</summary>
+    private async Task<bool> IsNewClusterAsync(CancellationToken cancellationToken)
+    {
+        var self = _cluster.SelfId!;
+        var peers = _cluster.Servers.Where(server => !string.Equals(ReplicaPlacement.ServerId(server), self, StringComparison.OrdinalIgnoreCase)).ToList();
+        var empty = 0;
+        foreach (var peer in peers)
+        {
+            try
+            {
+                if ((await ListAsync(peer, null, cancellationToken, limit: 1)).Buckets.Count > 0)
+                {
+                    return false;
+                }
+
+                empty++;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
+            {
+                // Not answering yet: it neither proves nor disproves anything.
+            }
+        }
+
+        return empty >= ReplicaPlacement.Majority(peers.Count);
     }
 
     /// <summary>One pass over every peer's buckets; true when nothing is left to copy.</summary>
@@ -236,9 +275,9 @@ public sealed partial class ReplicaResync : BackgroundService
         return true;
     }
 
-    private async Task<BucketPage> ListAsync(Uri peer, string? after, CancellationToken cancellationToken)
+    private async Task<BucketPage> ListAsync(Uri peer, string? after, CancellationToken cancellationToken, int? limit = null)
     {
-        var query = $"?limit={_options.PageSize.ToString(CultureInfo.InvariantCulture)}" + (after is null ? "" : $"&after={Uri.EscapeDataString(after)}");
+        var query = $"?limit={(limit ?? _options.PageSize).ToString(CultureInfo.InvariantCulture)}" + (after is null ? "" : $"&after={Uri.EscapeDataString(after)}");
         using var response = await SendAsync(new Uri(peer, InternalBackupRoutes.BucketList + query), cancellationToken);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<BucketPage>(cancellationToken) ?? throw new InvalidDataException("An empty bucket list.");
@@ -278,6 +317,9 @@ public sealed partial class ReplicaResync : BackgroundService
 
     [LoggerMessage(3401, LogLevel.Warning, "Backup server {Self} starts without its data: in {DelaySeconds} s it copies its buckets back from its peers, and it counts for no bucket until it holds a verified copy")]
     private static partial void LogStarted(ILogger logger, string self, double delaySeconds);
+
+    [LoggerMessage(3405, LogLevel.Information, "The other backup servers hold no bucket: this is a new cluster, nothing to copy back")]
+    private static partial void LogNewCluster(ILogger logger);
 
     [LoggerMessage(3402, LogLevel.Information, "Resync finished: {Buckets} buckets copied back, {Bytes} bytes, in {Seconds:F1} s")]
     private static partial void LogFinished(ILogger logger, int buckets, long bytes, double seconds);

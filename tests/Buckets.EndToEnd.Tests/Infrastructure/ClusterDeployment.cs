@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 
 namespace Buckets.EndToEnd.Tests.Infrastructure;
 
@@ -108,6 +109,12 @@ public sealed class ClusterDeployment : IAsyncDisposable
         try
         {
             await Task.WhenAll(Enumerable.Range(0, backupServers).Select(deployment.StartBackupServerAsync));
+            if (backupServers > 1)
+            {
+                // Empty backup servers count only once each has seen that its peers hold nothing either.
+                await Task.WhenAll(Enumerable.Range(0, backupServers).Select(deployment.WaitSyncedAsync));
+            }
+
             // Start the first silo alone so the others join an existing cluster.
             await deployment.StartSiloAsync(0);
             await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(deployment.StartSiloAsync));
@@ -183,6 +190,17 @@ public sealed class ClusterDeployment : IAsyncDisposable
             _backupPorts[index],
             settings,
             _backupInternalPorts[index]);
+    }
+
+    /// <summary>Waits until backup server <paramref name="index"/> counts for every bucket (no resync in progress).</summary>
+    public async Task WaitSyncedAsync(int index)
+    {
+        using var admin = Backup(index).CreateClient(Deployment.AdminToken);
+        await Poll.UntilAsync(
+            async () => (await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/admin/v1/cluster")).GetProperty("resync").GetProperty("resyncing").GetBoolean(),
+            resyncing => !resyncing,
+            TimeSpan.FromSeconds(60),
+            $"backup server {index} to count for every bucket");
     }
 
     /// <summary><c>kill -9</c> of backup server <paramref name="index"/>; with <paramref name="wipe"/> its data directory goes too, as a lost disk.</summary>

@@ -119,6 +119,8 @@ public sealed class ContainerCluster : IAsyncDisposable
         var settings = new Dictionary<string, string>(_siloSettings)
         {
             ["Buckets:Hosting:SiloPort"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
+            // Every container shares the host's network: each silo's Redis listener needs a port of its own.
+            ["Buckets:Resp:Port"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
         };
         var name = $"silo{index}";
         var generation = _generations[index]++;
