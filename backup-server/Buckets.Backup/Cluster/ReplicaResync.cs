@@ -66,7 +66,7 @@ public sealed partial class ReplicaResync : BackgroundService
         _time = time;
         _logger = logger;
         _marker = Path.Combine(Path.GetFullPath(storeOptions.Value.DataDirectory), MarkerFile);
-        _resyncing = _cluster.SelfId is not null && !File.Exists(_marker) && store.ListBuckets().Count == 0;
+        _resyncing = _cluster.SelfId is not null && !File.Exists(_marker) && store.ListBuckets(null, 1).Ids.Count == 0;
         if (!_resyncing && _cluster.SelfId is not null && !File.Exists(_marker))
         {
             // A directory that holds buckets from before replication (or a first start with data) is whole.
@@ -293,9 +293,9 @@ public sealed partial class ReplicaResync : BackgroundService
 
         response.EnsureSuccessStatusCode();
         return new ReplicaCopy(
-            Header(response, InternalBackupRoutes.EpochHeader),
-            Header(response, InternalBackupRoutes.WriterEpochHeader),
-            Header(response, InternalBackupRoutes.LastSeqHeader),
+            InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.EpochHeader),
+            InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.WriterEpochHeader),
+            InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.LastSeqHeader),
             await response.Content.ReadAsByteArrayAsync(cancellationToken));
     }
 
@@ -307,10 +307,6 @@ public sealed partial class ReplicaResync : BackgroundService
         return await client.SendAsync(request, cancellationToken);
     }
 
-    private static long Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new InvalidDataException($"The peer's answer has no valid {name} header.");
 
     private void WriteMarker() =>
         DurableFiles.WriteAtomically(_marker, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"synced\": true, \"at\": \"{_time.GetUtcNow():O}\"}}\n")));

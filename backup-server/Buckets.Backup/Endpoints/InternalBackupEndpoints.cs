@@ -138,7 +138,7 @@ public static class InternalBackupEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary>A page of held bucket ids in ordinal order; listing is allowed while resyncing (peers resync from each other).</summary>
+    /// <summary>A page of held bucket ids in the store's layout order; listing is allowed while resyncing (peers resync from each other).</summary>
     private static IResult ListBuckets(string? after, int? limit, IBackupStore store)
     {
         if (limit is < 1 or > MaxListPage)
@@ -146,9 +146,13 @@ public static class InternalBackupEndpoints
             return InternalRequests.BadRequest($"'limit' must be 1 to {MaxListPage}.");
         }
 
-        var take = limit ?? MaxListPage;
-        var page = store.ListBuckets().Where(id => after is null || string.CompareOrdinal(id, after) > 0).Take(take + 1).ToList();
-        return TypedResults.Ok(new BucketPage([.. page.Take(take)], page.Count > take ? page[take - 1] : null));
+        if (after is not null && !BucketIds.IsValid(after))
+        {
+            return InternalRequests.BadRequest("'after' must be a bucket id from a previous page.");
+        }
+
+        var page = store.ListBuckets(after, limit ?? MaxListPage);
+        return TypedResults.Ok(new BucketPage(page.Ids, page.Next));
     }
 
     /// <summary>The bucket's whole copy with its epochs, for a peer that resyncs; a resyncing server hands on only what it already copied back.</summary>

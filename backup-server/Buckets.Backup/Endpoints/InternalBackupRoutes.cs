@@ -67,6 +67,15 @@ public static class InternalBackupRoutes
     public static string UploadCommit(string bucketId, string uploadId, long epoch, bool snapshot, long toSeq) =>
         $"/internal/v1/buckets/{bucketId}/uploads/{uploadId}/commit{BatchQuery(epoch, snapshot, toSeq)}";
 
+    /// <summary>Reads one of the numeric headers above from an answer; a missing or malformed one is invalid data.</summary>
+    public static long ReadHeader(HttpResponseMessage response, string name)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return response.Headers.TryGetValues(name, out var values) && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidDataException($"The backup server's answer has no valid {name} header.");
+    }
+
     private static string BatchQuery(long epoch, bool snapshot, long toSeq) =>
         string.Create(CultureInfo.InvariantCulture, $"?{EpochQuery}={epoch}&{SnapshotQuery}={(snapshot ? "true" : "false")}&{ToSeqQuery}={toSeq}");
 }

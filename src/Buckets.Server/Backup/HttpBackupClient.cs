@@ -39,9 +39,9 @@ public sealed class HttpBackupClient(IHttpClientFactory clients, Uri server, Int
             response.EnsureSuccessStatusCode();
         }
 
-        var epoch = Header(response, InternalBackupRoutes.EpochHeader);
-        var lastSeq = Header(response, InternalBackupRoutes.LastSeqHeader);
-        var writer = Header(response, InternalBackupRoutes.WriterEpochHeader);
+        var epoch = InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.EpochHeader);
+        var lastSeq = InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.LastSeqHeader);
+        var writer = InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.WriterEpochHeader);
         var state = request.WithState && !refused ? await ReadPiecesAsync(response, deadline.Token) : [];
         return new BackupEpoch(epoch, lastSeq, state) { Granted = !refused, WriterEpoch = writer };
     }
@@ -171,10 +171,6 @@ public sealed class HttpBackupClient(IHttpClientFactory clients, Uri server, Int
         return await http.SendAsync(request, completion, cancellationToken);
     }
 
-    private static long Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) && long.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new InvalidDataException($"The backup server's answer has no valid {name} header.");
 
     /// <summary>
     /// Reads a body (a whole bucket's state) in pieces of at most <see cref="BackupClientOptions.ChunkBytes"/>:
