@@ -45,6 +45,7 @@ public static class BackupHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BackupEventLog>();
         services.TryAddSingleton<IBackupStore, FileBackupStore>();
+        services.TryAddSingleton<StoreIncarnation>();
         services.TryAddSingleton(sp => new BackupHealth(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<StatusOptions>>(),
