@@ -74,7 +74,8 @@ public static class BackupHostingExtensions
         builder.Services.AddHttpClient(SiloConsoleRestorer.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaResync>());
-        builder.Services.AddHttpClient(ReplicaResync.HttpClientName, (sp, client) =>
+        builder.Services.TryAddSingleton<PeerReplicas>();
+        builder.Services.AddHttpClient(PeerReplicas.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());
         builder.Services.AddHttpClient(PeerMonitor.HttpClientName, (sp, client) =>
