@@ -48,6 +48,13 @@ public sealed partial class BucketMap
         var view = new Dictionary<string, KeyState>(StringComparer.Ordinal);
         var pending = default(Room);
         var outcomes = new WriteOutcome?[operations.Count];
+        // Expired keys the batch touches are removed (each an expiry change) before numbering starts,
+        // so the versions decided here are the ones the apply gives.
+        foreach (var op in operations)
+        {
+            LiveState(op.Key, now);
+        }
+
         var seq = LastSeq;
         var failed = false;
         for (var i = 0; i < operations.Count; i++)
