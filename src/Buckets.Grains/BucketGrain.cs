@@ -2,7 +2,7 @@ using Buckets.Abstractions;
 using Buckets.Abstractions.Backup;
 using Buckets.Core;
 using Buckets.Grains.Backup;
-using Buckets.Grains.Feed;
+using Buckets.Core.Feed;
 using Buckets.Grains.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

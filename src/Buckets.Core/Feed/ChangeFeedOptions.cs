@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Buckets.Grains.Feed;
+namespace Buckets.Core.Feed;
 
 /// <summary>The change feed's bounds (<c>GET /v1/changes</c>, RESP SUBSCRIBE). Bound from <c>Buckets:Feed</c>.</summary>
 public sealed class ChangeFeedOptions

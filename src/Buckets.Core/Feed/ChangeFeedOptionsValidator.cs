@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Buckets.Grains.Feed;
+namespace Buckets.Core.Feed;
 
 /// <summary>Rules across <see cref="ChangeFeedOptions"/> settings; reports every failure at once.</summary>
 public sealed class ChangeFeedOptionsValidator : IValidateOptions<ChangeFeedOptions>
