@@ -143,18 +143,21 @@ public sealed class ChangeFollower : IAsyncDisposable
         _buffer.Writer.TryComplete();
     }
 
+    /// <summary>Stops following at once; a grain read still waiting ends on its own within <see cref="ChangeFeedOptions.MaxWait"/> and its answer is dropped.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        try
-        {
-            await _pulling;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        _stop.Dispose();
-        _overflow.Dispose();
+        // Not awaited: the subscriber's place is freed now, not when the bucket's long poll returns.
+        _ = _pulling.ContinueWith(
+            static (_, state) =>
+            {
+                var (stop, overflow) = ((CancellationTokenSource, CancellationTokenSource))state!;
+                stop.Dispose();
+                overflow.Dispose();
+            },
+            (_stop, _overflow),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 }
