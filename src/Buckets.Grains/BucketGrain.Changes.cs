@@ -34,24 +34,54 @@ public sealed partial class BucketGrain
             return new ChangePage([], _map.LastSeq, ChangePageStatus.Ahead);
         }
 
-        if (afterSeq == _map.LastSeq && wait > TimeSpan.Zero)
+        if (afterSeq >= VisibleLastSeq && wait > TimeSpan.Zero)
         {
             await WaitForChangeAsync(wait < _feed.MaxWait ? wait : _feed.MaxWait);
             window = FollowChanges();
         }
 
+        var visible = VisibleLastSeq;
+        if (afterSeq >= visible)
+        {
+            return new ChangePage([], visible, ChangePageStatus.Ok);
+        }
+
         if (window.ChangesAfter(afterSeq, maxChanges, _feed.WindowBytes) is { } held)
         {
-            return new ChangePage(held, _map.LastSeq, ChangePageStatus.Ok);
+            return new ChangePage(UpTo(held, visible), visible, ChangePageStatus.Ok);
         }
 
         if (_map.Journal?.ChangesAfter(afterSeq, maxChanges) is { Count: > 0 } journaled)
         {
-            return new ChangePage(journaled, _map.LastSeq, ChangePageStatus.Ok);
+            return new ChangePage(UpTo(journaled, visible), visible, ChangePageStatus.Ok);
         }
 
         return await ReadStoredChangesAsync(afterSeq, maxChanges, window);
     }
+
+    /// <summary>
+    /// The last change readers may see. A critical bucket shows a change only once the write quorum
+    /// stored it, so a reader never sees a change that a crash could take back; other buckets show
+    /// every change at once (a standard bucket's unstored changes can be lost with its silo, which a
+    /// reader then learns as <see cref="ChangePageStatus.Ahead"/>).
+    /// </summary>
+    private long VisibleLastSeq
+    {
+        get
+        {
+            if (_policy.Durability != Durability.Critical || _tracks.Count == 0)
+            {
+                return _map.LastSeq;
+            }
+
+            var quorum = _replicas.WriteQuorum(_tracks.Count);
+            var durable = _tracks.Replicas.Select(replica => _tracks.StoredBy(replica.Id)).Where(seq => _tracks.HoldingCount(seq) >= quorum).DefaultIfEmpty(0).Max();
+            return Math.Min(durable, _map.LastSeq);
+        }
+    }
+
+    private static List<BucketChange> UpTo(IReadOnlyList<BucketChange> changes, long lastSeq) =>
+        [.. changes.TakeWhile(change => change.Seq <= lastSeq)];
 
     /// <summary>The bucket's window, started on the first read and kept in step with the bucket's numbering.</summary>
     private ChangeWindow FollowChanges()
@@ -91,7 +121,7 @@ public sealed partial class BucketGrain
     /// <summary>Called after every call that may have changed the bucket: wakes the readers waiting for a change.</summary>
     private void WakeFeedReaders()
     {
-        if (_nextChange is { } next && _map.LastSeq != _waitedAt)
+        if (_nextChange is { } next && VisibleLastSeq != _waitedAt)
         {
             _nextChange = null;
             next.TrySetResult();
@@ -100,7 +130,7 @@ public sealed partial class BucketGrain
 
     private async Task WaitForChangeAsync(TimeSpan wait)
     {
-        _waitedAt = _map.LastSeq;
+        _waitedAt = VisibleLastSeq;
         var next = _nextChange ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var timeout = new CancellationTokenSource();
         await Task.WhenAny(next.Task, Task.Delay(wait, _time, timeout.Token));
