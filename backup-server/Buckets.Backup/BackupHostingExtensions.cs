@@ -37,6 +37,7 @@ public static class BackupHostingExtensions
         services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResyncOptions>().BindConfiguration(ResyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ReplicaResync>();
+        services.TryAddSingleton<BucketMoves>();
         services.TryAddSingleton<PeerMonitor>();
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -45,6 +46,7 @@ public static class BackupHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BackupEventLog>();
         services.TryAddSingleton<IBackupStore, FileBackupStore>();
+        services.TryAddSingleton<StoreIncarnation>();
         services.TryAddSingleton(sp => new BackupHealth(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<StatusOptions>>(),
@@ -73,7 +75,9 @@ public static class BackupHostingExtensions
         builder.Services.AddHttpClient(SiloConsoleRestorer.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaResync>());
-        builder.Services.AddHttpClient(ReplicaResync.HttpClientName, (sp, client) =>
+        builder.Services.TryAddSingleton<PeerReplicas>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BucketMoves>());
+        builder.Services.AddHttpClient(PeerReplicas.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());
         builder.Services.AddHttpClient(PeerMonitor.HttpClientName, (sp, client) =>

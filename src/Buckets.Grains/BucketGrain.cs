@@ -25,6 +25,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private readonly BackupReplicas _replicas;
     private readonly ReplicationOptions _replicationOptions;
     private readonly DirtyBuckets _dirty;
+    private readonly ActiveBuckets _active;
     private readonly MemoryPressure _memory;
     private readonly IPersistentState<BucketMetadata> _metadata;
     private readonly ILogger<BucketGrain> _logger;
@@ -45,6 +46,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         BackupReplicas replicas,
         IOptions<ReplicationOptions> replicationOptions,
         DirtyBuckets dirty,
+        ActiveBuckets active,
         MemoryPressure memory,
         [PersistentState("metadata", BucketMetadata.StorageName)] IPersistentState<BucketMetadata> metadata,
         ILogger<BucketGrain> logger)
@@ -57,6 +59,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _replicas = replicas;
         _replicationOptions = replicationOptions.Value;
         _dirty = dirty;
+        _active = active;
         _memory = memory;
         _metadata = metadata;
         _logger = logger;
@@ -72,6 +75,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         await TakeStateFromPiecesAsync();
         EnsureExpiryTimer();
         ReportMetrics();
+        _active.Add(BucketId);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -95,6 +99,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _dirty.AddUnstoredBytes(-_reportedUnstoredBytes);
         _reportedUnstoredBytes = 0;
         _listedMask = 0;
+        _active.Remove(BucketId);
         _metrics.BucketDeactivated();
         _metrics.EntriesChanged(-_reportedEntries);
         _metrics.JournalChanged(-_reportedPending);

@@ -1,12 +1,7 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Threading.RateLimiting;
 using Buckets.Abstractions.Backup;
-using Buckets.Backup.Endpoints;
 using Buckets.Backup.Storage;
-using Buckets.Hosting.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,15 +24,13 @@ public sealed class ReplicaNotSyncedException(string bucketId)
 /// </summary>
 public sealed partial class ReplicaResync : BackgroundService
 {
-    public const string HttpClientName = "buckets-backup-resync";
     private const string MarkerFile = "replica.json";
 
     private readonly IBackupStore _store;
     private readonly BackupClusterOptions _cluster;
     private readonly ReplicationOptions _replication;
     private readonly ResyncOptions _options;
-    private readonly IHttpClientFactory? _clients;
-    private readonly InternalToken? _token;
+    private readonly PeerReplicas? _peers;
     private readonly TimeProvider _time;
     private readonly ILogger<ReplicaResync> _logger;
     private readonly string _marker;
@@ -54,15 +47,13 @@ public sealed partial class ReplicaResync : BackgroundService
         IOptions<BackupStoreOptions> storeOptions,
         TimeProvider time,
         ILogger<ReplicaResync> logger,
-        IHttpClientFactory? clients = null,
-        InternalToken? token = null)
+        PeerReplicas? peers = null)
     {
         _store = store;
         _cluster = cluster.Value;
         _replication = replication.Value;
         _options = options.Value;
-        _clients = clients;
-        _token = token;
+        _peers = peers;
         _time = time;
         _logger = logger;
         _marker = Path.Combine(Path.GetFullPath(storeOptions.Value.DataDirectory), MarkerFile);
@@ -94,7 +85,7 @@ public sealed partial class ReplicaResync : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_resyncing || _clients is null || _token is null)
+        if (!_resyncing || _peers is null)
         {
             return;
         }
@@ -122,14 +113,7 @@ public sealed partial class ReplicaResync : BackgroundService
             return;
         }
 
-        using var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = (int)Math.Min(int.MaxValue, _options.MaxBytesPerSecond),
-            TokensPerPeriod = (int)Math.Min(int.MaxValue, _options.MaxBytesPerSecond / 10),
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
-            QueueLimit = int.MaxValue,
-            AutoReplenishment = true,
-        });
+        using var limiter = PeerReplicas.BandwidthLimiter(_options.MaxBytesPerSecond);
         var started = _time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -170,7 +154,7 @@ public sealed partial class ReplicaResync : BackgroundService
         {
             try
             {
-                if ((await ListAsync(peer, null, cancellationToken, limit: 1)).Buckets.Count > 0)
+                if ((await _peers!.ListAsync(peer, null, 1, cancellationToken)).Buckets.Count > 0)
                 {
                     return false;
                 }
@@ -204,7 +188,7 @@ public sealed partial class ReplicaResync : BackgroundService
                 string? after = null;
                 do
                 {
-                    var page = await ListAsync(peer, after, cancellationToken);
+                    var page = await _peers!.ListAsync(peer, after, _options.PageSize, cancellationToken);
                     anyHeld |= page.Buckets.Count > 0;
                     var mine = page.Buckets.Where(id => !_copied.ContainsKey(id) && ReplicaPlacement.IsReplica(id, ids, widest, selfIndex)).ToList();
                     var copied = new ConcurrentBag<bool>();
@@ -235,78 +219,21 @@ public sealed partial class ReplicaResync : BackgroundService
     /// <summary>Copies one bucket from its other replicas; false when one of them could not be read (try again later).</summary>
     private async Task<bool> CopyAsync(string bucketId, IReadOnlyList<string> ids, int widest, RateLimiter limiter, CancellationToken cancellationToken)
     {
-        var others = ReplicaPlacement.Replicas(bucketId, ids, widest).Where(index => !string.Equals(ids[index], _cluster.SelfId, StringComparison.OrdinalIgnoreCase)).ToList();
-        var copies = new List<ReplicaCopy>();
-        foreach (var index in others)
+        var others = ReplicaPlacement.Replicas(bucketId, ids, widest)
+            .Where(index => !string.Equals(ids[index], _cluster.SelfId, StringComparison.OrdinalIgnoreCase))
+            .Select(index => _cluster.Servers[index]);
+        var copy = await _peers!.CopyAsync(bucketId, others, limiter, cancellationToken);
+        if (!copy.Complete)
         {
-            try
-            {
-                if (await ReadCopyAsync(_cluster.Servers[index], bucketId, cancellationToken) is { } copy)
-                {
-                    copies.Add(copy);
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException && !cancellationToken.IsCancellationRequested)
-            {
-                // The highest epoch granted may be known only there: without it this copy is not safe yet.
-                _lastProblem = $"bucket {bucketId}: replica {ids[index]} could not be read: {e.Message}";
-                return false;
-            }
+            _lastProblem = copy.Problem;
+            LogCopyFailed(_logger, bucketId, copy.Problem);
+            return false;
         }
 
-        if (copies.Count > 0)
-        {
-            var newest = copies.MaxBy(copy => (copy.WriterEpoch, copy.LastSeq))!;
-            var install = newest with { Epoch = copies.Max(copy => copy.Epoch) };
-            using var lease = await limiter.AcquireAsync((int)Math.Min(newest.Snapshot.Length, _options.MaxBytesPerSecond), cancellationToken);
-            await _store.InstallReplicaAsync(bucketId, install, cancellationToken);
-            var local = await _store.ReadReplicaAsync(bucketId, cancellationToken);
-            if (local is null || StateDigest.Of(local.Snapshot) != StateDigest.Of(newest.Snapshot))
-            {
-                _lastProblem = $"bucket {bucketId}: the installed copy's digest differs from its source's";
-                LogDigestMismatch(_logger, bucketId);
-                return false;
-            }
-
-            Interlocked.Add(ref _bytesCopied, newest.Snapshot.Length);
-        }
-
+        Interlocked.Add(ref _bytesCopied, copy.Bytes);
         _copied[bucketId] = 0;
         return true;
     }
-
-    private async Task<BucketPage> ListAsync(Uri peer, string? after, CancellationToken cancellationToken, int? limit = null)
-    {
-        var query = $"?limit={(limit ?? _options.PageSize).ToString(CultureInfo.InvariantCulture)}" + (after is null ? "" : $"&after={Uri.EscapeDataString(after)}");
-        using var response = await SendAsync(new Uri(peer, InternalBackupRoutes.BucketList + query), cancellationToken);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<BucketPage>(cancellationToken) ?? throw new InvalidDataException("An empty bucket list.");
-    }
-
-    private async Task<ReplicaCopy?> ReadCopyAsync(Uri peer, string bucketId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new Uri(peer, InternalBackupRoutes.Replica(bucketId)), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        return new ReplicaCopy(
-            InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.EpochHeader),
-            InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.WriterEpochHeader),
-            InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.LastSeqHeader),
-            await response.Content.ReadAsByteArrayAsync(cancellationToken));
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(Uri uri, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Authorization = new("Bearer", _token!.Value);
-        using var client = _clients!.CreateClient(HttpClientName);
-        return await client.SendAsync(request, cancellationToken);
-    }
-
 
     private void WriteMarker() =>
         DurableFiles.WriteAtomically(_marker, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"synced\": true, \"at\": \"{_time.GetUtcNow():O}\"}}\n")));
@@ -323,8 +250,8 @@ public sealed partial class ReplicaResync : BackgroundService
     [LoggerMessage(3403, LogLevel.Warning, "A resync pass did not finish; trying again")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(3404, LogLevel.Error, "Bucket {BucketId}: the copy installed by resync does not match its source's digest; trying again")]
-    private static partial void LogDigestMismatch(ILogger logger, string bucketId);
+    [LoggerMessage(3404, LogLevel.Warning, "Bucket {BucketId} was not copied back yet ({Problem}); trying again")]
+    private static partial void LogCopyFailed(ILogger logger, string bucketId, string? problem);
 }
 
 /// <summary>Resync's progress, as the cluster status shows it.</summary>

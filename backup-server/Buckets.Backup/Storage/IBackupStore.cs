@@ -71,6 +71,15 @@ public interface IBackupStore
     /// </summary>
     Task<bool> InstallReplicaAsync(string bucketId, ReplicaCopy copy, CancellationToken cancellationToken);
 
+    /// <summary>How new this replica's copy is; <c>null</c> for a bucket never seen.</summary>
+    Task<ReplicaPosition?> PositionOfAsync(string bucketId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves: deletes this replica's copy of a bucket now placed on other servers, only while it is
+    /// still at <paramref name="expected"/> (what the caller found its new replicas hold); false when it changed.
+    /// </summary>
+    Task<bool> ForgetCopyAsync(string bucketId, ReplicaPosition expected, CancellationToken cancellationToken);
+
     /// <summary>Set when the store can no longer make writes durable (a failed fsync); a restart recovers from the files.</summary>
     Exception? Failure { get; }
 

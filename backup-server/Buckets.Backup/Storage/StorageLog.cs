@@ -83,4 +83,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(3062, LogLevel.Debug, "Dropped {Count} cached bucket states to stay under {Limit}")]
     public static partial void StatesTrimmed(ILogger logger, int count, int limit);
+
+    [LoggerMessage(3063, LogLevel.Information, "Bucket {BucketId}: this server's copy (up to change {LastSeq}) is forgotten, its new replicas hold it")]
+    public static partial void CopyForgotten(ILogger logger, string bucketId, long lastSeq);
 }
