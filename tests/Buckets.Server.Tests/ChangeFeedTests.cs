@@ -94,6 +94,10 @@ public sealed class ChangeFeedTests : IAsyncLifetime
         using var client = await _factory.NewBucketClientAsync();
         // Following starts the bucket's window, which then holds only the last four changes.
         Assert.Empty(await PollAsync(client, 0, wait: 0));
+        var brief = await client.MustPutAsync("brief", "soon", "ttl=1");
+        var expiredSeen = await Eventually.HoldsWithinAsync(Deadline, async () =>
+            (await PollAsync(client, brief, wait: 1)).Any(change => change.GetProperty("kind").GetString() == "expired"));
+        Assert.True(expiredSeen, "No expired change arrived.");
         var versions = new List<long>();
         for (var i = 0; i < 3 * Window; i++)
         {
@@ -110,15 +114,18 @@ public sealed class ChangeFeedTests : IAsyncLifetime
         Assert.True(stored, "The backup server did not store the changes.");
 
         var read = new List<JsonElement>();
-        while (read.Count < versions.Count)
+        while (read.Count < versions.Count + 2)
         {
-            var page = await PollAsync(client, read.Count > 0 ? read[^1].GetProperty("change").GetInt64() : versions[0] - 1, wait: 0);
+            var page = await PollAsync(client, read.Count > 0 ? read[^1].GetProperty("change").GetInt64() : brief - 1, wait: 0);
             Assert.NotEmpty(page);
             read.AddRange(page);
         }
 
-        Assert.Equal(versions, read.Select(change => change.GetProperty("change").GetInt64()));
-        Assert.Equal(Enumerable.Range(0, versions.Count).Select(i => "v" + i.ToString(CultureInfo.InvariantCulture)), read.Select(change => change.GetProperty("value").GetString()));
+        // The backup holds the expiry as the same numbered change the feed reported live.
+        Assert.Equal([brief, brief + 1, .. versions], read.Select(change => change.GetProperty("change").GetInt64()));
+        Assert.Equal(["set", "expired"], read.Take(2).Select(change => change.GetProperty("kind").GetString()));
+        Assert.Equal("brief", read[1].GetProperty("key").GetString());
+        Assert.Equal(Enumerable.Range(0, versions.Count).Select(i => "v" + i.ToString(CultureInfo.InvariantCulture)), read.Skip(2).Select(change => change.GetProperty("value").GetString()));
     }
 
     [Fact]
