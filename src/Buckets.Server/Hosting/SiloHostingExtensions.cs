@@ -1,6 +1,7 @@
 using System.Net;
 using Buckets.Cluster;
 using Buckets.Core;
+using Buckets.Core.Feed;
 using Buckets.Grains;
 using Buckets.Grains.Memory;
 using Buckets.Hosting;
@@ -102,6 +103,9 @@ public static class SiloHostingExtensions
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BucketGrainOptions>().BindConfiguration(BucketGrainOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<BucketGrainOptions>, BucketGrainOptionsValidator>();
+        services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChangeFeedOptions>, ChangeFeedOptionsValidator>();
+        services.TryAddSingleton<FeedSubscriptions>();
         services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
