@@ -60,23 +60,45 @@ public sealed partial class BucketGrain
     }
 
     /// <summary>
-    /// The last change readers may see. A critical bucket shows a change only once the write quorum
-    /// stored it, so a reader never sees a change that a crash could take back; other buckets show
-    /// every change at once (a standard bucket's unstored changes can be lost with its silo, which a
-    /// reader then learns as <see cref="ChangePageStatus.Ahead"/>).
+    /// The last change readers may see: one the bucket's backup holds, so a crash never takes back a
+    /// change a reader saw (its number would be given to another change after the rehydration, and a
+    /// reader resuming after it would skip that one). A critical bucket shows a change once its write
+    /// quorum stored it, a standard one once one replica did (see <see cref="PushIfFollowed"/>); a
+    /// bucket without a backup shows every change at once.
     /// </summary>
     private long VisibleLastSeq
     {
         get
         {
-            if (_policy.Durability != Durability.Critical || _tracks.Count == 0)
+            if (_policy.Durability == Durability.Cache || _tracks.Count == 0)
             {
                 return _map.LastSeq;
             }
 
-            var quorum = _replicas.WriteQuorum(_tracks.Count);
-            var durable = _tracks.Replicas.Select(replica => _tracks.StoredBy(replica.Id)).Where(seq => _tracks.HoldingCount(seq) >= quorum).DefaultIfEmpty(0).Max();
+            var needed = _policy.Durability == Durability.Critical ? _replicas.WriteQuorum(_tracks.Count) : 1;
+            var durable = _tracks.Replicas.Select(replica => _tracks.StoredBy(replica.Id)).Where(seq => _tracks.HoldingCount(seq) >= needed).DefaultIfEmpty(0).Max();
             return Math.Min(durable, _map.LastSeq);
+        }
+    }
+
+    /// <summary>
+    /// A followed standard bucket sends its new changes to its replicas at once instead of waiting for
+    /// their next pull (up to <c>Backup:Pull:Interval</c> when the backup server was idle), so its
+    /// readers see a change within an fsync. A push already running carries every later change.
+    /// </summary>
+    private void PushIfFollowed()
+    {
+        if (_feedWindow is null || _policy.Durability != Durability.Standard || !_link.Sends || _map.Journal is null)
+        {
+            return;
+        }
+
+        foreach (var replica in _tracks.Replicas)
+        {
+            if (_tracks.StoredBy(replica.Id) < _map.LastSeq && (!_pushes.TryGetValue(replica.Id, out var running) || running.IsCompleted))
+            {
+                _pushes[replica.Id] = PushAsync(replica);
+            }
         }
     }
 
