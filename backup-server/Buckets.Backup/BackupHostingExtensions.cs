@@ -38,6 +38,11 @@ public static class BackupHostingExtensions
         services.AddOptions<ResyncOptions>().BindConfiguration(ResyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ReplicaResync>();
         services.TryAddSingleton<PeerMonitor>();
+        services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SweepOptions>, SweepOptionsValidator>());
+        services.TryAddSingleton<SweepMetrics>();
+        services.TryAddSingleton<IntegritySweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<IntegritySweep>());
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BackupAdminOptions>().BindConfiguration(BackupAdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -73,7 +78,8 @@ public static class BackupHostingExtensions
         builder.Services.AddHttpClient(SiloConsoleRestorer.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaResync>());
-        builder.Services.AddHttpClient(ReplicaResync.HttpClientName, (sp, client) =>
+        builder.Services.TryAddSingleton<IPeerReplicas, PeerReplicas>();
+        builder.Services.AddHttpClient(PeerReplicas.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());
         builder.Services.AddHttpClient(PeerMonitor.HttpClientName, (sp, client) =>

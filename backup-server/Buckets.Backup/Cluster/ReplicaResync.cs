@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Threading.RateLimiting;
 using Buckets.Abstractions.Backup;
-using Buckets.Backup.Endpoints;
+using Buckets.Backup.Events;
 using Buckets.Backup.Storage;
-using Buckets.Hosting.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,15 +26,14 @@ public sealed class ReplicaNotSyncedException(string bucketId)
 /// </summary>
 public sealed partial class ReplicaResync : BackgroundService
 {
-    public const string HttpClientName = "buckets-backup-resync";
     private const string MarkerFile = "replica.json";
 
     private readonly IBackupStore _store;
     private readonly BackupClusterOptions _cluster;
     private readonly ReplicationOptions _replication;
     private readonly ResyncOptions _options;
-    private readonly IHttpClientFactory? _clients;
-    private readonly InternalToken? _token;
+    private readonly IPeerReplicas? _peers;
+    private readonly BackupEventLog? _events;
     private readonly TimeProvider _time;
     private readonly ILogger<ReplicaResync> _logger;
     private readonly string _marker;
@@ -54,15 +50,15 @@ public sealed partial class ReplicaResync : BackgroundService
         IOptions<BackupStoreOptions> storeOptions,
         TimeProvider time,
         ILogger<ReplicaResync> logger,
-        IHttpClientFactory? clients = null,
-        InternalToken? token = null)
+        IPeerReplicas? peers = null,
+        BackupEventLog? events = null)
     {
         _store = store;
         _cluster = cluster.Value;
         _replication = replication.Value;
         _options = options.Value;
-        _clients = clients;
-        _token = token;
+        _peers = peers;
+        _events = events;
         _time = time;
         _logger = logger;
         _marker = Path.Combine(Path.GetFullPath(storeOptions.Value.DataDirectory), MarkerFile);
@@ -94,12 +90,17 @@ public sealed partial class ReplicaResync : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_resyncing || _clients is null || _token is null)
+        if (!_resyncing || _peers is null)
         {
             return;
         }
 
         LogStarted(_logger, _cluster.SelfId!, _options.StartDelay.TotalSeconds);
+        _events?.Raise(
+            BackupEventKind.ResyncStarted,
+            BackupEventSeverity.Warning,
+            $"Backup server {_cluster.SelfId} started without its data: it copies its buckets back from its peers and counts for no bucket until it holds a verified copy.",
+            new Dictionary<string, string> { ["server"] = _cluster.SelfId!, ["startDelaySeconds"] = _options.StartDelay.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) });
         try
         {
             // A cluster whose peers hold no bucket at all is new: nothing was granted, so nothing to wait out.
@@ -111,6 +112,7 @@ public sealed partial class ReplicaResync : BackgroundService
                     WriteMarker();
                     _resyncing = false;
                     LogNewCluster(_logger);
+                    RaiseFinished(0, 0, 0);
                     return;
                 }
 
@@ -122,14 +124,7 @@ public sealed partial class ReplicaResync : BackgroundService
             return;
         }
 
-        using var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = (int)Math.Min(int.MaxValue, _options.MaxBytesPerSecond),
-            TokensPerPeriod = (int)Math.Min(int.MaxValue, _options.MaxBytesPerSecond / 10),
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
-            QueueLimit = int.MaxValue,
-            AutoReplenishment = true,
-        });
+        using var limiter = ByteRate.Create(_options.MaxBytesPerSecond);
         var started = _time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -140,6 +135,7 @@ public sealed partial class ReplicaResync : BackgroundService
                     WriteMarker();
                     _resyncing = false;
                     LogFinished(_logger, _copied.Count, Interlocked.Read(ref _bytesCopied), _time.GetElapsedTime(started).TotalSeconds);
+                    RaiseFinished(_copied.Count, Interlocked.Read(ref _bytesCopied), _time.GetElapsedTime(started).TotalSeconds);
                     return;
                 }
             }
@@ -170,7 +166,7 @@ public sealed partial class ReplicaResync : BackgroundService
         {
             try
             {
-                if ((await ListAsync(peer, null, cancellationToken, limit: 1)).Buckets.Count > 0)
+                if ((await _peers!.ListAsync(peer, null, 1, cancellationToken)).Buckets.Count > 0)
                 {
                     return false;
                 }
@@ -204,7 +200,7 @@ public sealed partial class ReplicaResync : BackgroundService
                 string? after = null;
                 do
                 {
-                    var page = await ListAsync(peer, after, cancellationToken);
+                    var page = await _peers!.ListAsync(peer, after, _options.PageSize, cancellationToken);
                     anyHeld |= page.Buckets.Count > 0;
                     var mine = page.Buckets.Where(id => !_copied.ContainsKey(id) && ReplicaPlacement.IsReplica(id, ids, widest, selfIndex)).ToList();
                     var copied = new ConcurrentBag<bool>();
@@ -236,14 +232,14 @@ public sealed partial class ReplicaResync : BackgroundService
     private async Task<bool> CopyAsync(string bucketId, IReadOnlyList<string> ids, int widest, RateLimiter limiter, CancellationToken cancellationToken)
     {
         var others = ReplicaPlacement.Replicas(bucketId, ids, widest).Where(index => !string.Equals(ids[index], _cluster.SelfId, StringComparison.OrdinalIgnoreCase)).ToList();
-        var copies = new List<ReplicaCopy>();
+        var copies = new List<(string Server, ReplicaCopy Copy, ReplicaDigest Digest)>();
         foreach (var index in others)
         {
             try
             {
-                if (await ReadCopyAsync(_cluster.Servers[index], bucketId, cancellationToken) is { } copy)
+                if (await _peers!.ReadCopyAsync(_cluster.Servers[index], bucketId, cancellationToken) is { } copy)
                 {
-                    copies.Add(copy);
+                    copies.Add((ids[index], copy, ReplicaDigest.Of(copy)));
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException && !cancellationToken.IsCancellationRequested)
@@ -254,59 +250,36 @@ public sealed partial class ReplicaResync : BackgroundService
             }
         }
 
-        if (copies.Count > 0)
+        if (NewestCopy.Choose([.. copies.Select(c => (c.Server, c.Digest))], null, ReplicaPlacement.Majority(others.Count + 1)) is { } choice)
         {
-            var newest = copies.MaxBy(copy => (copy.WriterEpoch, copy.LastSeq))!;
-            var install = newest with { Epoch = copies.Max(copy => copy.Epoch) };
-            using var lease = await limiter.AcquireAsync((int)Math.Min(newest.Snapshot.Length, _options.MaxBytesPerSecond), cancellationToken);
-            await _store.InstallReplicaAsync(bucketId, install, cancellationToken);
-            var local = await _store.ReadReplicaAsync(bucketId, cancellationToken);
-            if (local is null || StateDigest.Of(local.Snapshot) != StateDigest.Of(newest.Snapshot))
+            var source = copies.First(c => c.Server == choice.Source).Copy;
+            await ByteRate.WaitAsync(limiter, source.Snapshot.Length, _options.MaxBytesPerSecond, cancellationToken);
+            if (await NewestCopy.InstallAsync(_store, bucketId, source, choice.Epoch, replace: false, held: null, cancellationToken) == InstallOutcome.DigestMismatch)
             {
                 _lastProblem = $"bucket {bucketId}: the installed copy's digest differs from its source's";
                 LogDigestMismatch(_logger, bucketId);
                 return false;
             }
 
-            Interlocked.Add(ref _bytesCopied, newest.Snapshot.Length);
+            Interlocked.Add(ref _bytesCopied, source.Snapshot.Length);
         }
 
         _copied[bucketId] = 0;
         return true;
     }
 
-    private async Task<BucketPage> ListAsync(Uri peer, string? after, CancellationToken cancellationToken, int? limit = null)
-    {
-        var query = $"?limit={(limit ?? _options.PageSize).ToString(CultureInfo.InvariantCulture)}" + (after is null ? "" : $"&after={Uri.EscapeDataString(after)}");
-        using var response = await SendAsync(new Uri(peer, InternalBackupRoutes.BucketList + query), cancellationToken);
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<BucketPage>(cancellationToken) ?? throw new InvalidDataException("An empty bucket list.");
-    }
-
-    private async Task<ReplicaCopy?> ReadCopyAsync(Uri peer, string bucketId, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new Uri(peer, InternalBackupRoutes.Replica(bucketId)), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-
-        response.EnsureSuccessStatusCode();
-        return new ReplicaCopy(
-            InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.EpochHeader),
-            InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.WriterEpochHeader),
-            InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.LastSeqHeader),
-            await response.Content.ReadAsByteArrayAsync(cancellationToken));
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(Uri uri, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Authorization = new("Bearer", _token!.Value);
-        using var client = _clients!.CreateClient(HttpClientName);
-        return await client.SendAsync(request, cancellationToken);
-    }
-
+    private void RaiseFinished(int buckets, long bytes, double seconds) =>
+        _events?.Raise(
+            BackupEventKind.ResyncFinished,
+            BackupEventSeverity.Info,
+            $"Backup server {_cluster.SelfId} finished its resync: {buckets} buckets copied back and verified, {bytes} bytes, in {seconds:F1} s; it counts for every bucket again.",
+            new Dictionary<string, string>
+            {
+                ["server"] = _cluster.SelfId!,
+                ["buckets"] = buckets.ToString(CultureInfo.InvariantCulture),
+                ["bytes"] = bytes.ToString(CultureInfo.InvariantCulture),
+                ["seconds"] = seconds.ToString("F1", CultureInfo.InvariantCulture),
+            });
 
     private void WriteMarker() =>
         DurableFiles.WriteAtomically(_marker, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"synced\": true, \"at\": \"{_time.GetUtcNow():O}\"}}\n")));

@@ -41,16 +41,20 @@ public sealed partial class FileBackupStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public async Task ReplaceReplicaAsync(string bucketId, ReplicaCopy copy, CancellationToken cancellationToken)
+    public async Task<bool> ReplaceReplicaAsync(string bucketId, ReplicaCopy copy, (long WriterEpoch, long LastSeq)? held, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(copy);
-        await WithUnloadedBucketAsync(bucketId, "replace replica", state =>
+        var replaced = await WithUnloadedBucketAsync(bucketId, "replace replica", state =>
         {
             BucketManifest? manifest;
             try
             {
                 Load(state);
                 manifest = state.Manifest;
+                if (held is { } expected && (manifest?.WriterEpoch ?? 0, state.LastSeq) != expected)
+                {
+                    return false;
+                }
             }
             catch (BackupCorruptException)
             {
@@ -64,8 +68,13 @@ public sealed partial class FileBackupStore
             return true;
         }, cancellationToken);
 
-        // The write-ahead log may still hold lines of the replaced history: a restart must not replay them on top of the copy.
-        await _wal.CheckpointAsync();
+        if (replaced)
+        {
+            // The write-ahead log may still hold lines of the replaced history: a restart must not replay them on top of the copy.
+            await _wal.CheckpointAsync();
+        }
+
+        return replaced;
     }
 
     /// <inheritdoc />

@@ -82,9 +82,11 @@ public interface IBackupStore
     /// Repair from peers (the integrity sweep): takes the copy as this replica's state whatever it holds
     /// (a damaged history that fails closed, or a divergent one), keeping the higher epoch and taking the
     /// copy's writer epoch and last change; the replaced files and older generations are deleted, an
-    /// erased copy is installed as an erasure.
+    /// erased copy is installed as an erasure. With <paramref name="held"/> it replaces only while the
+    /// bucket still holds that (writer epoch, last change), so a change stored meanwhile is never
+    /// undone; false when it did not replace.
     /// </summary>
-    Task ReplaceReplicaAsync(string bucketId, ReplicaCopy copy, CancellationToken cancellationToken);
+    Task<bool> ReplaceReplicaAsync(string bucketId, ReplicaCopy copy, (long WriterEpoch, long LastSeq)? held, CancellationToken cancellationToken);
 
     /// <summary>
     /// Verifies the bucket's files as <c>buckets verify</c> does (checksums, continuity, snapshot counts and
