@@ -20,10 +20,11 @@ public sealed partial class FileBackupStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> InstallReplicaAsync(string bucketId, ReplicaCopy copy, CancellationToken cancellationToken) =>
-        WithBucketAsync(bucketId, "install replica", state =>
+    public async Task<bool> InstallReplicaAsync(string bucketId, ReplicaCopy copy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(copy);
+        var installed = await WithBucketAsync(bucketId, "install replica", state =>
         {
-            ArgumentNullException.ThrowIfNull(copy);
             var manifest = state.Manifest ?? NewBucket(state);
             if ((manifest.WriterEpoch, state.LastSeq).CompareTo((copy.WriterEpoch, copy.LastSeq)) >= 0)
             {
@@ -39,6 +40,15 @@ public sealed partial class FileBackupStore
             Install(state, manifest, copy, replace: false);
             return true;
         }, cancellationToken);
+
+        if (installed && copy.Erased)
+        {
+            // As after an erase of its own: the write-ahead log must not keep the erased lines.
+            await _wal.CheckpointAsync();
+        }
+
+        return installed;
+    }
 
     /// <inheritdoc />
     public async Task<bool> ReplaceReplicaAsync(string bucketId, ReplicaCopy copy, (long WriterEpoch, long LastSeq)? held, CancellationToken cancellationToken)
@@ -79,7 +89,7 @@ public sealed partial class FileBackupStore
 
     /// <inheritdoc />
     public Task<BackupVerificationReport?> VerifyAsync(string bucketId, CancellationToken cancellationToken) =>
-        WithUnloadedBucketAsync(bucketId, "verify", state =>
+        WithUnloadedBucketAsync<BackupVerificationReport?>(bucketId, "verify", state =>
         {
             if (!Directory.Exists(state.Directory))
             {
@@ -88,7 +98,9 @@ public sealed partial class FileBackupStore
 
             var collector = new VerificationCollector();
             BucketVerifier.Verify(state.Directory, state.BucketId, BucketLayout.RelativePath(state.BucketId), collector);
-            return collector.BucketCount == 0 ? null : (BackupVerificationReport?)collector.ToReport();
+            // A damaged manifest counts no bucket but is a problem: the bucket is there, and damaged.
+            var report = collector.ToReport();
+            return collector.BucketCount == 0 && report.IsHealthy ? null : report;
         }, cancellationToken);
 
     /// <summary>
