@@ -123,6 +123,21 @@ public sealed class ReplicaAuditTests
     }
 
     [Fact]
+    public void AnErasureReachesAServerOutsideTheSmallerClassesReplicas()
+    {
+        // The erased state is empty and names no class: a critical bucket's third replica must take it too.
+        var standardTwo = new ReplicationOptions { Critical = 3, Standard = 2 };
+        var bucket = Enumerable.Range(0, 100).Select(i => $"erased-{i}").First(id => !ReplicaPlacement.IsReplica(id, Servers, 2, 0));
+        var erased = new ReplicaDigest(6, 6, 10, "empty-at-10", EnglangDurability.Standard, Erased: true);
+        ReplicaAudit.Decide(bucket, Holds(0, 4, 10, "values"), [ReplicaAnswer.Of(Servers[1], erased), ReplicaAnswer.Of(Servers[2], erased)], Servers, standardTwo, _clock, Now, Grace);
+
+        var verdict = ReplicaAudit.Decide(bucket, Holds(0, 4, 10, "values"), [ReplicaAnswer.Of(Servers[1], erased), ReplicaAnswer.Of(Servers[2], erased)], Servers, standardTwo, _clock, Now + Grace, Grace);
+
+        Assert.Equal(SweepFinding.BehindTooLong, verdict.Finding);
+        Assert.True(verdict.RepairsNow);
+    }
+
+    [Fact]
     public void ARepairWaitsWhenAReplicaDoesNotAnswerItsEpochMayBeTheHighest()
     {
         var verdict = Decide(new ReplicaAnswer(Servers[0], ReplicaHolding.Damaged), Holds(1, 2, 10, "a"), new ReplicaAnswer(Servers[2], ReplicaHolding.Unreachable));

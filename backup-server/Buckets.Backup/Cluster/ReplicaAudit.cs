@@ -46,7 +46,8 @@ public sealed record ReplicaVerdict(SweepFinding Finding, CopyChoice? Repair, in
 /// <summary>
 /// The integrity sweep's decision for one bucket (docs/backup-protocol.md, "Integrity sweep"), pure but
 /// for the <see cref="CatchUpClock"/> it updates: the bucket's replicas are the first min(R, N) of its
-/// placement with R by the class of its newest copy; among their readable copies
+/// placement with R by the class of its newest copy (every server of the widest class when that copy is
+/// an erasure, so an erase reaches every copy); among their readable copies
 /// <see cref="NewestCopy.Choose"/> names the copy all should hold; this server's copy is damaged,
 /// divergent, behind (past the grace period or not) or in sync against it.
 /// </summary>
@@ -74,8 +75,13 @@ public static class ReplicaAudit
         ArgumentNullException.ThrowIfNull(clock);
         var self = own.Server;
         var answers = peers.Where(peer => !Same(peer.Server, self)).Prepend(own).ToList();
-        var newestClass = answers.Where(a => a.Digest is not null).MaxBy(a => a.Digest!.Version)?.Digest!.Durability;
-        var replicas = Math.Min(newestClass == EnglangDurability.Critical ? replication.Critical : replication.Standard, serverIds.Count);
+        var newest = answers.Where(a => a.Digest is not null).MaxBy(a => a.Digest!.Version)?.Digest;
+
+        // An erasure names no class (the erased state is empty) and must reach every copy: it is kept by
+        // every server a bucket of any class may be on.
+        var replicas = newest is { Erased: true }
+            ? replication.WidestCount(serverIds.Count)
+            : Math.Min(newest?.Durability == EnglangDurability.Critical ? replication.Critical : replication.Standard, serverIds.Count);
         var set = ReplicaPlacement.Replicas(bucketId, serverIds, replicas).Select(index => serverIds[index]).ToList();
         if (!set.Any(server => Same(server, self)))
         {

@@ -20,7 +20,7 @@ public sealed class ClusterDeployment : IAsyncDisposable
     private readonly int[] _backupPorts;
     private readonly int[] _backupInternalPorts;
 
-    private ClusterDeployment(string root, string postgres, int silos, int backupServers)
+    private ClusterDeployment(string root, string postgres, int silos, int backupServers, IReadOnlyDictionary<string, string>? backupSettings)
     {
         Root = root;
         PostgresConnectionString = postgres;
@@ -62,20 +62,26 @@ public sealed class ClusterDeployment : IAsyncDisposable
         if (backupServers == 1)
         {
             _siloSettings["Buckets:Backup:ServerUrl"] = BackupServerUrl(0);
-            return;
         }
-
-        for (var i = 0; i < backupServers; i++)
+        else
         {
-            var key = i.ToString(CultureInfo.InvariantCulture);
-            _siloSettings["Buckets:Backup:Servers:" + key] = BackupServerUrl(i);
-            _backupSettings["Backup:Cluster:Servers:" + key] = BackupServerUrl(i);
+            for (var i = 0; i < backupServers; i++)
+            {
+                var key = i.ToString(CultureInfo.InvariantCulture);
+                _siloSettings["Buckets:Backup:Servers:" + key] = BackupServerUrl(i);
+                _backupSettings["Backup:Cluster:Servers:" + key] = BackupServerUrl(i);
+            }
+
+            _backupSettings["Backup:Cluster:PeerCheckInterval"] = "00:00:01";
+            // A wiped server waits out the silos' longest call before it resyncs: both shortened here.
+            _siloSettings["Buckets:Backup:TransferTimeout"] = "00:00:05";
+            _backupSettings["Backup:Resync:StartDelay"] = "00:00:06";
         }
 
-        _backupSettings["Backup:Cluster:PeerCheckInterval"] = "00:00:01";
-        // A wiped server waits out the silos' longest call before it resyncs: both shortened here.
-        _siloSettings["Buckets:Backup:TransferTimeout"] = "00:00:05";
-        _backupSettings["Backup:Resync:StartDelay"] = "00:00:06";
+        foreach (var (key, value) in backupSettings ?? new Dictionary<string, string>())
+        {
+            _backupSettings[key] = value;
+        }
     }
 
     public string Root { get; }
@@ -103,9 +109,10 @@ public sealed class ClusterDeployment : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _silos.Select(s => s?.Output).Concat(_backups.Select(b => b?.Output)));
 
-    public static async Task<ClusterDeployment> StartAsync(int silos, int backupServers = 1)
+    /// <summary>Starts the backup servers, then the silos; <paramref name="backupSettings"/> are added to (or override) every backup server's settings.</summary>
+    public static async Task<ClusterDeployment> StartAsync(int silos, int backupServers = 1, IReadOnlyDictionary<string, string>? backupSettings = null)
     {
-        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos, backupServers);
+        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos, backupServers, backupSettings);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, backupServers).Select(deployment.StartBackupServerAsync));
