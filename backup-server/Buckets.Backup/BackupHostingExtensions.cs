@@ -50,6 +50,7 @@ public static class BackupHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BackupEventLog>();
         services.TryAddSingleton<IBackupStore, FileBackupStore>();
+        services.TryAddSingleton<StoreIncarnation>();
         services.TryAddSingleton(sp => new BackupHealth(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<StatusOptions>>(),
@@ -78,7 +79,8 @@ public static class BackupHostingExtensions
         builder.Services.AddHttpClient(SiloConsoleRestorer.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaResync>());
-        builder.Services.TryAddSingleton<IPeerReplicas, PeerReplicas>();
+        builder.Services.TryAddSingleton<PeerReplicas>();
+        builder.Services.TryAddSingleton<IPeerReplicas>(sp => sp.GetRequiredService<PeerReplicas>());
         builder.Services.AddHttpClient(PeerReplicas.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());

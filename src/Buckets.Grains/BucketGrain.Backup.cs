@@ -51,6 +51,18 @@ public sealed partial class BucketGrain
         return CollectChangesAsync(replica, maxChanges);
     }
 
+    public ValueTask ForgetReplicaAsync(string replica)
+    {
+        if (_tracks.Contains(replica))
+        {
+            _tracks.Forget(replica);
+            GrainsLog.ReplicaForgotten(_logger, BucketId, replica);
+            ReportMetrics();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>True while a replica the journal waits for lacks changes memory holds: memory is their only copy there.</summary>
     private bool HoldsUnstoredChanges => _link.Sends && _map.Journal is not null && _tracks.AnyWaitedForBehind(_map.LastSeq);
 

@@ -23,6 +23,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private readonly BackupReplicas _replicas;
     private readonly ReplicationOptions _replicationOptions;
     private readonly DirtyBuckets _dirty;
+    private readonly ActiveBuckets _active;
     private readonly MemoryPressure _memory;
     private readonly IPersistentState<BucketMetadata> _metadata;
     private readonly ILogger<BucketGrain> _logger;
@@ -42,6 +43,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         BackupReplicas replicas,
         IOptions<ReplicationOptions> replicationOptions,
         DirtyBuckets dirty,
+        ActiveBuckets active,
         MemoryPressure memory,
         [PersistentState("metadata", BucketMetadata.StorageName)] IPersistentState<BucketMetadata> metadata,
         ILogger<BucketGrain> logger)
@@ -53,6 +55,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _replicas = replicas;
         _replicationOptions = replicationOptions.Value;
         _dirty = dirty;
+        _active = active;
         _memory = memory;
         _metadata = metadata;
         _logger = logger;
@@ -68,6 +71,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         await TakeStateFromPiecesAsync();
         EnsureExpiryTimer();
         ReportMetrics();
+        _active.Add(BucketId);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -90,6 +94,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _dirty.AddUnstoredBytes(-_reportedUnstoredBytes);
         _reportedUnstoredBytes = 0;
         _listedMask = 0;
+        _active.Remove(BucketId);
         _metrics.BucketDeactivated();
         _metrics.EntriesChanged(-_reportedEntries);
         _metrics.JournalChanged(-_reportedPending);

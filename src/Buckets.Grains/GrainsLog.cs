@@ -49,4 +49,7 @@ internal static partial class GrainsLog
 
     [LoggerMessage(1015, LogLevel.Warning, "Bucket {BucketId}: backup server {Replica} stayed behind ({JournalBytes} journal bytes); it catches up from a snapshot, the journal no longer waits for it")]
     public static partial void ReplicaLeftBehind(ILogger logger, string bucketId, string replica, long journalBytes);
+
+    [LoggerMessage(1016, LogLevel.Debug, "Bucket {BucketId}: backup server {Replica} came back without the data it confirmed; it is sent the whole state")]
+    public static partial void ReplicaForgotten(ILogger logger, string bucketId, string replica);
 }

@@ -49,13 +49,7 @@ internal sealed class ReplicaStores : IPeerReplicas, IDisposable
             t.Store, OptionsOf.Create(cluster), OptionsOf.Create(Replication), OptionsOf.Create(Sweep), resync, t.Time, NullLogger<IntegritySweep>.Instance, this, t.Events);
     }
 
-    public Task<BucketPage> ListAsync(Uri peer, string? after, int limit, CancellationToken cancellationToken)
-    {
-        var page = StoreOf(peer).ListBuckets(after, limit);
-        return Task.FromResult(new BucketPage(page.Ids, page.Next));
-    }
-
-    public Task<ReplicaCopy?> ReadCopyAsync(Uri peer, string bucketId, CancellationToken cancellationToken) =>
+    public Task<ReplicaCopy?> ReadAsync(Uri peer, string bucketId, CancellationToken cancellationToken) =>
         StoreOf(peer).ReadReplicaAsync(bucketId, cancellationToken);
 
     public async Task<ReplicaAnswer> ReadDigestAsync(Uri peer, string bucketId, long? atSeq, CancellationToken cancellationToken)

@@ -25,6 +25,8 @@ public sealed class ReplicatedBackupClusterFixture : ClusterFixture
 
     public BackupReplicas Placement => Cluster.Silos[0].ServiceProvider.GetRequiredService<BackupReplicas>();
 
+    public PullCoordinator Coordinator => Cluster.Silos[0].ServiceProvider.GetRequiredService<PullCoordinator>();
+
     /// <summary>The bucket's replicas, highest placement weight first.</summary>
     public StoreReplica[] ReplicasOf(string bucketId, Durability durability) =>
         [.. Placement.For(bucketId, durability).Select(replica => Replicas.Single(r => r.Id == replica.Id))];

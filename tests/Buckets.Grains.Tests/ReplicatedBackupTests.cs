@@ -14,6 +14,7 @@ namespace Buckets.Grains.Tests;
 public sealed class ReplicatedBackupTests(ReplicatedBackupClusterFixture fixture) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private readonly Dictionary<string, IReadOnlyList<BackupAck>> _pendingAcks = new(StringComparer.Ordinal);
 
     public ValueTask InitializeAsync()
     {
@@ -180,6 +181,70 @@ public sealed class ReplicatedBackupTests(ReplicatedBackupClusterFixture fixture
         var batch = await replication.CollectChangesAsync(replicas[1].Id, 100);
         Assert.NotNull(batch);
         Assert.True(batch.IsSnapshot);
+    }
+
+    [Fact]
+    public async Task AReplicaBackOnAnEmptyDiskGetsTheChangesItsPeerLackedWhenItCopiedFromIt()
+    {
+        var id = "standard-" + Guid.NewGuid().ToString("N");
+        var bucket = fixture.Grains.GetGrain<IBucketGrain>(id);
+        var replicas = fixture.ReplicasOf(id, Durability.Standard);
+        var (wiped, peer) = (replicas[0], replicas[1]);
+        Assert.True((await bucket.SetAsync(new SetCommand("k", "1"u8.ToArray()))).Succeeded);
+        await PullUntilStoredAsync(wiped, "disk-1", id);
+        await PullUntilStoredAsync(peer, "peer", id);
+
+        // The second change reaches the server that is about to lose its disk, not yet its peer.
+        Assert.True((await bucket.SetAsync(new SetCommand("k", "2"u8.ToArray()))).Succeeded);
+        await PullUntilStoredAsync(wiped, "disk-1", id);
+
+        // It comes back empty and copies the bucket from its peer, which still lacks that change; then the
+        // peer stores it, and the journal, which both replicas confirmed it to, drops it.
+        wiped.Wipe();
+        var copy = await peer.Store.ReadReplicaAsync(id, CancellationToken.None);
+        Assert.NotNull(copy);
+        Assert.True(await wiped.Store.InstallReplicaAsync(id, copy, CancellationToken.None));
+        await PullUntilStoredAsync(peer, "peer", id);
+        Assert.Equal(0, (await bucket.GetStatsAsync()).Backup.PendingChanges);
+        Assert.Equal("1", (await wiped.EntriesAsync(id))["k"]);
+
+        // Its pulls now carry its new data directory: the bucket sends it the whole state.
+        var until = DateTime.UtcNow + Deadline;
+        while ((await wiped.EntriesAsync(id))["k"] != "2")
+        {
+            Assert.True(DateTime.UtcNow < until, "the replica back on an empty disk never got the change its peer lacked when it copied");
+            await PullOnceAsync(wiped, "disk-2");
+        }
+
+        Assert.Equal(await peer.EntriesAsync(id), await wiped.EntriesAsync(id));
+    }
+
+    /// <summary>Pulls for <paramref name="replica"/> through the silo's coordinator until it holds every change of the bucket.</summary>
+    private async Task PullUntilStoredAsync(StoreReplica replica, string incarnation, string bucketId)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!(await PullOnceAsync(replica, incarnation)).Contains(bucketId))
+        {
+            Assert.True(DateTime.UtcNow < until, $"replica {replica.Id} never stored bucket {bucketId}'s changes");
+        }
+
+        // The acknowledgements go with the next pull.
+        await PullOnceAsync(replica, incarnation);
+    }
+
+    /// <summary>One pull as a backup server makes it: the previous pull's acknowledgements, then store what came back; returns the buckets stored.</summary>
+    private async Task<IReadOnlyList<string>> PullOnceAsync(StoreReplica replica, string incarnation)
+    {
+        var acks = _pendingAcks.GetValueOrDefault(replica.Id, []);
+        var response = await fixture.Coordinator.PullAsync(new PullRequest(acks, 100, 10_000, replica.Id, incarnation));
+        var stored = new List<BackupAck>();
+        foreach (var batch in response.Batches)
+        {
+            stored.Add(await replica.AppendAsync(batch, CancellationToken.None));
+        }
+
+        _pendingAcks[replica.Id] = stored;
+        return [.. stored.Where(ack => ack.Status == AckStatus.Stored).Select(ack => ack.BucketId)];
     }
 
     private async Task<(IBucketGrain Bucket, string Id)> CriticalBucketAsync(string prefix)

@@ -53,6 +53,15 @@ public sealed class StoreReplica : IBackupClient, IDisposable
         return true;
     });
 
+    /// <summary>Replaces the replica's disk with an empty one, as a server that lost its data directory comes back.</summary>
+    public void Wipe()
+    {
+        _store.Dispose();
+        Delete(_directory);
+        _directory = NewDirectory();
+        _store = Open(_directory);
+    }
+
     /// <summary>The entries this replica holds for the bucket, as a restore would read them.</summary>
     public async Task<IReadOnlyDictionary<string, string>> EntriesAsync(string bucketId)
     {

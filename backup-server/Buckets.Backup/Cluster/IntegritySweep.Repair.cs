@@ -15,7 +15,7 @@ public sealed partial class IntegritySweep
         var index = ids.ToList().FindIndex(id => string.Equals(id, choice.Source, StringComparison.OrdinalIgnoreCase));
         try
         {
-            if (peers is null || index < 0 || await peers.ReadCopyAsync(cluster.Value.Servers[index], bucketId, cancellationToken) is not { } copy)
+            if (peers is null || index < 0 || await peers.ReadAsync(cluster.Value.Servers[index], bucketId, cancellationToken) is not { } copy)
             {
                 RepairFailed(bucketId, tally, $"replica {choice.Source} no longer hands on a copy");
                 return false;

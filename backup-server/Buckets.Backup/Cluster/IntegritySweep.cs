@@ -88,7 +88,7 @@ public sealed partial class IntegritySweep(
         Interlocked.Exchange(ref _checked, 0);
         try
         {
-            using var limiter = ByteRate.Create(_options.MaxBytesPerSecond);
+            using var limiter = PeerReplicas.BandwidthLimiter(_options.MaxBytesPerSecond);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken };
             string? after = null;
             do
@@ -223,7 +223,7 @@ public sealed partial class IntegritySweep(
 
     private async Task ReadAsync(RateLimiter limiter, long bytes, SweepTally tally, CancellationToken cancellationToken)
     {
-        await ByteRate.WaitAsync(limiter, bytes, _options.MaxBytesPerSecond, cancellationToken);
+        await PeerReplicas.TakeAsync(limiter, bytes, cancellationToken);
         tally.Read(bytes);
         metrics?.Read(bytes);
     }

@@ -32,7 +32,7 @@ public sealed partial class ReplicaResync : BackgroundService
     private readonly BackupClusterOptions _cluster;
     private readonly ReplicationOptions _replication;
     private readonly ResyncOptions _options;
-    private readonly IPeerReplicas? _peers;
+    private readonly PeerReplicas? _peers;
     private readonly BackupEventLog? _events;
     private readonly TimeProvider _time;
     private readonly ILogger<ReplicaResync> _logger;
@@ -50,7 +50,7 @@ public sealed partial class ReplicaResync : BackgroundService
         IOptions<BackupStoreOptions> storeOptions,
         TimeProvider time,
         ILogger<ReplicaResync> logger,
-        IPeerReplicas? peers = null,
+        PeerReplicas? peers = null,
         BackupEventLog? events = null)
     {
         _store = store;
@@ -124,7 +124,7 @@ public sealed partial class ReplicaResync : BackgroundService
             return;
         }
 
-        using var limiter = ByteRate.Create(_options.MaxBytesPerSecond);
+        using var limiter = PeerReplicas.BandwidthLimiter(_options.MaxBytesPerSecond);
         var started = _time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -231,39 +231,18 @@ public sealed partial class ReplicaResync : BackgroundService
     /// <summary>Copies one bucket from its other replicas; false when one of them could not be read (try again later).</summary>
     private async Task<bool> CopyAsync(string bucketId, IReadOnlyList<string> ids, int widest, RateLimiter limiter, CancellationToken cancellationToken)
     {
-        var others = ReplicaPlacement.Replicas(bucketId, ids, widest).Where(index => !string.Equals(ids[index], _cluster.SelfId, StringComparison.OrdinalIgnoreCase)).ToList();
-        var copies = new List<(string Server, ReplicaCopy Copy, ReplicaDigest Digest)>();
-        foreach (var index in others)
+        var others = ReplicaPlacement.Replicas(bucketId, ids, widest)
+            .Where(index => !string.Equals(ids[index], _cluster.SelfId, StringComparison.OrdinalIgnoreCase))
+            .Select(index => _cluster.Servers[index]);
+        var copy = await _peers!.CopyAsync(bucketId, others, limiter, cancellationToken);
+        if (!copy.Complete)
         {
-            try
-            {
-                if (await _peers!.ReadCopyAsync(_cluster.Servers[index], bucketId, cancellationToken) is { } copy)
-                {
-                    copies.Add((ids[index], copy, ReplicaDigest.Of(copy)));
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException && !cancellationToken.IsCancellationRequested)
-            {
-                // The highest epoch granted may be known only there: without it this copy is not safe yet.
-                _lastProblem = $"bucket {bucketId}: replica {ids[index]} could not be read: {e.Message}";
-                return false;
-            }
+            _lastProblem = copy.Problem;
+            LogCopyFailed(_logger, bucketId, copy.Problem);
+            return false;
         }
 
-        if (NewestCopy.Choose([.. copies.Select(c => (c.Server, c.Digest))], null, ReplicaPlacement.Majority(others.Count + 1)) is { } choice)
-        {
-            var source = copies.First(c => c.Server == choice.Source).Copy;
-            await ByteRate.WaitAsync(limiter, source.Snapshot.Length, _options.MaxBytesPerSecond, cancellationToken);
-            if (await NewestCopy.InstallAsync(_store, bucketId, source, choice.Epoch, replace: false, held: null, cancellationToken) == InstallOutcome.DigestMismatch)
-            {
-                _lastProblem = $"bucket {bucketId}: the installed copy's digest differs from its source's";
-                LogDigestMismatch(_logger, bucketId);
-                return false;
-            }
-
-            Interlocked.Add(ref _bytesCopied, source.Snapshot.Length);
-        }
-
+        Interlocked.Add(ref _bytesCopied, copy.Bytes);
         _copied[bucketId] = 0;
         return true;
     }
@@ -296,8 +275,8 @@ public sealed partial class ReplicaResync : BackgroundService
     [LoggerMessage(3403, LogLevel.Warning, "A resync pass did not finish; trying again")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(3404, LogLevel.Error, "Bucket {BucketId}: the copy installed by resync does not match its source's digest; trying again")]
-    private static partial void LogDigestMismatch(ILogger logger, string bucketId);
+    [LoggerMessage(3404, LogLevel.Warning, "Bucket {BucketId} was not copied back yet ({Problem}); trying again")]
+    private static partial void LogCopyFailed(ILogger logger, string bucketId, string? problem);
 }
 
 /// <summary>Resync's progress, as the cluster status shows it.</summary>

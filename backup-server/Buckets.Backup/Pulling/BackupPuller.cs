@@ -20,6 +20,7 @@ public sealed partial class BackupPuller(
     BackupHealth health,
     IOptions<PullOptions> options,
     IOptions<Cluster.BackupClusterOptions> cluster,
+    Storage.StoreIncarnation incarnation,
     TimeProvider time,
     ILogger<BackupPuller> logger) : BackgroundService
 {
@@ -68,7 +69,7 @@ public sealed partial class BackupPuller(
         PullResponse response;
         try
         {
-            response = await feed.PullAsync(new PullRequest(acks ?? [], settings.MaxBatches, settings.MaxChangesPerBatch, cluster.Value.SelfId), cancellationToken);
+            response = await feed.PullAsync(new PullRequest(acks ?? [], settings.MaxBatches, settings.MaxChangesPerBatch, cluster.Value.SelfId, incarnation.Id), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -14,4 +14,7 @@ public interface IBucketReplicationGrain : IGrainWithStringKey
     /// as <see cref="CollectChangesAsync"/> does: one grain call per bucket per pull instead of two.
     /// </summary>
     ValueTask<ChangeBatch?> AcknowledgeAndCollectAsync(string replica, BackupAck? ack, int maxChanges);
+
+    /// <summary>The replica came back without the data it confirmed (a new data directory): nothing it acknowledged before counts, and it is sent the state whole.</summary>
+    ValueTask ForgetReplicaAsync(string replica);
 }

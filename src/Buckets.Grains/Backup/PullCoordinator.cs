@@ -10,12 +10,15 @@ namespace Buckets.Grains.Backup;
 /// <see cref="BucketGrainOptions.PullMaxBytes"/> (one response must stay far from the sizes that
 /// fail serialization). Buckets left out are reported with <see cref="PullResponse.More"/>.
 /// </summary>
-public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets dirty, BackupReplicas replicas, IOptions<BucketGrainOptions> options, ILogger<PullCoordinator> logger)
+public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets dirty, ActiveBuckets active, BackupReplicas replicas, IOptions<BucketGrainOptions> options, ILogger<PullCoordinator> logger)
 {
     private readonly BucketGrainOptions _options = options.Value;
 
     /// <summary>Per replica, buckets whose batch did not fit the last pull's budget: first in line next time, so a large snapshot is not starved by small batches.</summary>
     private readonly string[][] _leftOver = [.. Enumerable.Repeat(Array.Empty<string>(), Math.Max(1, replicas.Servers.Count))];
+
+    /// <summary>Per replica, the data directory it last pulled with (<see cref="PullRequest.Incarnation"/>).</summary>
+    private readonly string?[] _incarnations = new string?[Math.Max(1, replicas.Servers.Count)];
 
     /// <summary>The replica a pull comes from, or <c>null</c> when it is not in this silo's server list.</summary>
     public BackupReplica? ReplicaOf(PullRequest request)
@@ -27,6 +30,7 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
     public async Task<PullResponse> PullAsync(PullRequest request)
     {
         var replica = ReplicaOf(request) ?? throw new ArgumentException($"Backup server '{request.Replica}' is not in this silo's list of backup servers (Buckets:Backup:Servers).", nameof(request));
+        NoticeIncarnation(replica, request.Incarnation);
         var ids = Candidates(replica.Index, request.MaxBatches + 1);
         var chosen = ids.Take(request.MaxBatches).ToList();
 
@@ -79,6 +83,41 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
         return new PullResponse(batches, more);
     }
 
+    /// <summary>
+    /// A replica that pulls with another data directory than before lost what it confirmed, and the
+    /// buckets active here may have trimmed changes it no longer holds (a peer it copied back from may
+    /// have lacked them then): each is told to send it the whole state. Buckets not active here learn
+    /// what it holds when they are next elected. The first pull this silo sees sets the baseline.
+    /// </summary>
+    private void NoticeIncarnation(BackupReplica replica, string? incarnation)
+    {
+        if (incarnation is null)
+        {
+            return;
+        }
+
+        var known = Interlocked.Exchange(ref _incarnations[replica.Index], incarnation);
+        if (known is null || string.Equals(known, incarnation, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var ids = active.Snapshot();
+        LogReplicaReplaced(logger, replica.Id, ids.Count);
+        _ = Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = _options.PullConcurrency }, async (id, _) =>
+        {
+            try
+            {
+                await grains.GetGrain<IBucketReplicationGrain>(id).ForgetReplicaAsync(replica.Id);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The bucket moved or stopped: its next activation is elected and learns what the replica holds.
+                LogForgetFailed(logger, id, replica.Id, e);
+            }
+        });
+    }
+
     private List<string> Candidates(int replica, int max)
     {
         var leftOver = Volatile.Read(ref _leftOver[replica]);
@@ -117,6 +156,12 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
 
     [LoggerMessage(1101, LogLevel.Warning, "Could not deliver a backup acknowledgement to bucket {BucketId}")]
     private static partial void LogAckFailed(ILogger logger, string bucketId, Exception exception);
+
+    [LoggerMessage(1103, LogLevel.Warning, "Backup server {Replica} pulls with a new data directory: it lost what it stored, so the {Buckets} buckets active here send it their whole state")]
+    private static partial void LogReplicaReplaced(ILogger logger, string replica, int buckets);
+
+    [LoggerMessage(1104, LogLevel.Debug, "Could not tell bucket {BucketId} that backup server {Replica} lost its data")]
+    private static partial void LogForgetFailed(ILogger logger, string bucketId, string replica, Exception exception);
 
     [LoggerMessage(1102, LogLevel.Warning, "Could not collect pending changes from bucket {BucketId}")]
     private static partial void LogCollectFailed(ILogger logger, string bucketId, Exception exception);

@@ -86,6 +86,17 @@ internal sealed class ReplicaTracks
         }
     }
 
+    /// <summary>The replica lost what it stored: it holds nothing this bucket knows of, and is owed the whole state.</summary>
+    public void Forget(string replicaId)
+    {
+        if (Find(replicaId) is { } track)
+        {
+            track.Stored = 0;
+            track.SnapshotOwed = true;
+            track.SnapshotSentSeq = null;
+        }
+    }
+
     /// <summary>The replica's copy cannot be continued incrementally (a gap, a conflict, an invalid batch).</summary>
     public void OweSnapshot(string replicaId)
     {

@@ -23,6 +23,7 @@ public static class BackupClientHostingExtensions
         services.AddSingleton<IValidateOptions<BackupClientOptions>, BackupClientOptionsValidator>();
         services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<DirtyBuckets>();
+        services.TryAddSingleton<ActiveBuckets>();
         services.TryAddSingleton<PullCoordinator>();
         services.TryAddSingleton(CreateReplicas);
 
