@@ -181,6 +181,27 @@ public sealed class IntegritySweepTests : IDisposable
     }
 
     [Fact]
+    public void ASiloWithAnotherServerListIsRaisedOnceUntilItChanges()
+    {
+        var cluster = new BackupClusterOptions { Self = _r.Servers[0] };
+        foreach (var server in _r.Servers)
+        {
+            cluster.Servers.Add(server);
+        }
+
+        var events = _r.Stores[0].Events!;
+        var monitor = new PeerMonitor(OptionsOf.Create(cluster), _r.Stores[0].Time, NullLogger<PeerMonitor>.Instance, events: events);
+
+        monitor.CheckSilo("http://silo-a:8081", [_r.Ids[0], _r.Ids[1]]);
+        monitor.CheckSilo("http://silo-a:8081", [_r.Ids[0], _r.Ids[1]]);
+        monitor.CheckSilo("http://silo-b:8081", _r.Ids);
+
+        var raised = Assert.Single(events.Query([BackupEventKind.ServerListMismatch], BackupEventSeverity.Failure, null, 10).Events);
+        Assert.Equal("http://silo-a:8081", raised.Details["silo"]);
+        Assert.Contains(_r.Ids[2], raised.Details["difference"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BadSweepSettingsStopTheStartNamingEachOne()
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();

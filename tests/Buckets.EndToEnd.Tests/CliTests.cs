@@ -142,6 +142,8 @@ public sealed class CliTests
         Assert.Equal(1, down.ExitCode);
         Assert.Contains("3 backup servers asked, 2 answered", down.Output, StringComparison.Ordinal);
         Assert.Contains("unreachable: did not answer", down.Output, StringComparison.Ordinal);
+        var unreachable = await Cli.RunAsync("backup", "events", "--server", cluster.BackupServerUrl(0), "--admin-token", Deployment.AdminToken, "--kind", "ServerUnreachable");
+        Assert.Contains($"Backup server {cluster.BackupServerUrl(2)} does not answer", unreachable.Output, StringComparison.Ordinal);
     }
 
     private static List<long> IdsOf(string json)
