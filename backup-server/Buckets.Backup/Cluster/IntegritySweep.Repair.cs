@@ -64,12 +64,11 @@ public sealed partial class IntegritySweep
             LogDeferred(logger, bucketId);
         }
 
-        if (verdict.Finding is not (SweepFinding.Divergent or SweepFinding.BehindTooLong or SweepFinding.Ambiguous) || verdict.Repair is not { } newest && own.Digest is null)
+        if (verdict.Finding is not (SweepFinding.Divergent or SweepFinding.BehindTooLong or SweepFinding.Ambiguous) || own.Digest is not { } mine)
         {
             return;
         }
 
-        var mine = own.Digest!;
         var target = verdict.Repair?.Digest ?? mine;
         LogFinding(logger, bucketId, verdict.Finding, mine.WriterEpoch, mine.LastSeq, target.WriterEpoch, target.LastSeq, verdict.Repair?.Source ?? own.Server);
         var details = new Dictionary<string, string>
@@ -154,7 +153,7 @@ public sealed partial class IntegritySweep
         events?.Raise(
             BackupEventKind.IntegritySweepFinished,
             BackupEventSeverity.Info,
-            $"The integrity sweep checked {report.BucketsHeld} buckets ({report.BucketsKept} kept here) in {report.Seconds:F1} s: {report.Damaged} damaged, {report.Divergent} divergent, {report.Repaired} repaired, {report.RepairsFailed} repairs failed, {report.BelowTarget} below their replication target.",
+            $"The integrity sweep checked {report.BucketsHeld} buckets ({report.BucketsKept} kept here) in {report.Seconds:F1} s: {report.Damaged} damaged, {report.Divergent} divergent, {report.Repaired} repaired, {report.RepairsFailed} repairs failed, {report.Failed} not checked, {report.BelowTarget} below their replication target.",
             new Dictionary<string, string>
             {
                 ["buckets"] = report.BucketsHeld.ToString(CultureInfo.InvariantCulture),
@@ -167,6 +166,7 @@ public sealed partial class IntegritySweep
                 ["repaired"] = report.Repaired.ToString(CultureInfo.InvariantCulture),
                 ["repairsFailed"] = report.RepairsFailed.ToString(CultureInfo.InvariantCulture),
                 ["deferred"] = report.Deferred.ToString(CultureInfo.InvariantCulture),
+                ["failed"] = report.Failed.ToString(CultureInfo.InvariantCulture),
                 ["belowTarget"] = report.BelowTarget.ToString(CultureInfo.InvariantCulture),
                 ["bytesRead"] = report.BytesRead.ToString(CultureInfo.InvariantCulture),
                 ["seconds"] = report.Seconds.ToString("F3", CultureInfo.InvariantCulture),

@@ -70,8 +70,9 @@ public sealed partial class IntegritySweep(
             {
                 return;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                // A sweep that failed (the disk, the store) is tried again; the server's other work goes on.
                 LogSweepFailed(logger, e);
             }
         }
@@ -96,7 +97,17 @@ public sealed partial class IntegritySweep(
                 var page = store.ListBuckets(after, _options.PageSize);
                 await Parallel.ForEachAsync(page.Ids, parallel, async (bucketId, token) =>
                 {
-                    await CheckAsync(bucketId, ids, self, limiter, tally, token);
+                    try
+                    {
+                        await CheckAsync(bucketId, ids, self, limiter, tally, token);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                    {
+                        // One bucket that cannot be checked (an I/O error, a bucket erased meanwhile) does not end the sweep.
+                        tally.CheckFailed();
+                        LogCheckFailed(logger, bucketId, e);
+                    }
+
                     Interlocked.Increment(ref _checked);
                 });
                 after = page.Next;
@@ -251,6 +262,9 @@ public sealed partial class IntegritySweep(
 
     [LoggerMessage(3508, LogLevel.Warning, "Integrity sweep: the backup of bucket {BucketId} does not read ({Error})")]
     private static partial void LogUnreadable(ILogger logger, string bucketId, string error);
+
+    [LoggerMessage(3510, LogLevel.Error, "Integrity sweep: bucket {BucketId} could not be checked; the next sweep tries again")]
+    private static partial void LogCheckFailed(ILogger logger, string bucketId, Exception exception);
 
     [LoggerMessage(3509, LogLevel.Information, "Integrity sweep: bucket {BucketId} caught up by itself before its repair; nothing installed")]
     private static partial void LogCaughtUp(ILogger logger, string bucketId);

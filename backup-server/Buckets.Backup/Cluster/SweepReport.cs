@@ -13,6 +13,7 @@ namespace Buckets.Backup.Cluster;
 /// <param name="Repaired">Copies here replaced from a peer and verified by digest.</param>
 /// <param name="RepairsFailed">Repairs that failed (no readable copy anywhere, a read or install that failed, a digest that did not match).</param>
 /// <param name="Deferred">Repairs put off because a replica did not answer (its epoch is unknown).</param>
+/// <param name="Failed">Buckets that could not be checked (an I/O error); the next sweep tries again.</param>
 /// <param name="BelowTarget">Kept buckets with fewer than min(R, N) replicas holding a verified copy at the newest change.</param>
 /// <param name="BelowTargetIds">Some of those bucket ids (at most <see cref="IntegritySweep.MaxIdsReported"/>).</param>
 /// <param name="BytesRead">Bytes of bucket files read and copies fetched.</param>
@@ -29,6 +30,7 @@ public sealed record SweepReport(
     long Repaired,
     long RepairsFailed,
     long Deferred,
+    long Failed,
     long BelowTarget,
     IReadOnlyList<string> BelowTargetIds,
     long BytesRead)

@@ -5,7 +5,7 @@ internal sealed class SweepTally
 {
     private readonly Lock _lock = new();
     private readonly List<string> _belowTargetIds = [];
-    private long _held, _kept, _inSync, _damaged, _divergent, _behind, _ambiguous, _repaired, _repairsFailed, _deferred, _belowTarget, _bytes;
+    private long _held, _kept, _inSync, _damaged, _divergent, _behind, _ambiguous, _repaired, _repairsFailed, _deferred, _failed, _belowTarget, _bytes;
 
     public void Held() => Interlocked.Increment(ref _held);
 
@@ -14,6 +14,8 @@ internal sealed class SweepTally
     public void Repaired() => Interlocked.Increment(ref _repaired);
 
     public void RepairFailed() => Interlocked.Increment(ref _repairsFailed);
+
+    public void CheckFailed() => Interlocked.Increment(ref _failed);
 
     /// <summary>A bucket this server is a replica of, and what was found.</summary>
     public void Kept(SweepFinding finding, bool deferred)
@@ -62,7 +64,7 @@ internal sealed class SweepTally
         {
             return new SweepReport(
                 startedAt, finishedAt, _held, _kept, _inSync, _damaged, _divergent, _behind, _ambiguous,
-                _repaired, _repairsFailed, _deferred, _belowTarget, [.. _belowTargetIds.Order(StringComparer.Ordinal)], _bytes);
+                _repaired, _repairsFailed, _deferred, _failed, _belowTarget, [.. _belowTargetIds.Order(StringComparer.Ordinal)], _bytes);
         }
     }
 }

@@ -120,7 +120,7 @@ internal static class BackupStatusCommand
             if (sweep.Last is { } last)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"  buckets:      {last.BucketsHeld} held, {last.BucketsKept} kept here (at the last sweep)");
-                text.AppendLine(CultureInfo.InvariantCulture, $"  last sweep:   {last.FinishedAt:u}, {last.Seconds:F1} s: {last.InSync} in sync, {last.Damaged} damaged, {last.Divergent} divergent, {last.Behind} catching up, {last.Ambiguous} ambiguous, {last.Repaired} repaired, {last.RepairsFailed} repairs failed, {last.Deferred} deferred");
+                text.AppendLine(CultureInfo.InvariantCulture, $"  last sweep:   {last.FinishedAt:u}, {last.Seconds:F1} s: {last.InSync} in sync, {last.Damaged} damaged, {last.Divergent} divergent, {last.Behind} catching up, {last.Ambiguous} ambiguous, {last.Repaired} repaired, {last.RepairsFailed} repairs failed, {last.Deferred} deferred, {last.Failed} not checked");
                 text.AppendLine(CultureInfo.InvariantCulture, $"  below target: {last.BelowTarget}{(last.BelowTarget > 0 ? $" ({string.Join(", ", last.BelowTargetIds)}{(last.BelowTarget > last.BelowTargetIds.Count ? ", ..." : "")})" : "")}");
             }
             else
