@@ -37,6 +37,7 @@ public static class BackupHostingExtensions
         services.AddOptions<ReplicationOptions>().BindConfiguration(ReplicationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ResyncOptions>().BindConfiguration(ResyncOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ReplicaResync>();
+        services.TryAddSingleton<BucketMoves>();
         services.TryAddSingleton<PeerMonitor>();
         services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SweepOptions>, SweepOptionsValidator>());
@@ -81,6 +82,7 @@ public static class BackupHostingExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaResync>());
         builder.Services.TryAddSingleton<PeerReplicas>();
         builder.Services.TryAddSingleton<IPeerReplicas>(sp => sp.GetRequiredService<PeerReplicas>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BucketMoves>());
         builder.Services.AddHttpClient(PeerReplicas.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());

@@ -18,6 +18,7 @@ namespace Buckets.EndToEnd.Tests;
 public sealed class ReplicatedBackupServerTests
 {
     private const int BucketsPerClass = 4;
+    private const int MaxRoundsWhileChanging = 200;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
     [Fact]
@@ -50,17 +51,7 @@ public sealed class ReplicatedBackupServerTests
         await WriteRoundsAsync(cluster, buckets, 20, 25, acknowledged);
 
         // Nothing acknowledged is lost, and every replica of every bucket ends with the same state.
-        using (var reader = cluster.Silo(0).CreateClient())
-        {
-            foreach (var ((bucketId, key), value) in acknowledged)
-            {
-                var apiKey = buckets.Single(b => b.Key.Id == bucketId).Key.ApiKey;
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/keys/{key}");
-                request.Headers.Authorization = new("Bearer", apiKey);
-                using var response = await reader.SendAsync(request);
-                Assert.Equal(value, await response.Content.ReadAsStringAsync());
-            }
-        }
+        await AssertAcknowledgedReadBackAsync(cluster, buckets, acknowledged);
 
         foreach (var bucket in buckets)
         {
@@ -85,6 +76,57 @@ public sealed class ReplicatedBackupServerTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
         Assert.Equal("1", await client.GetStringAsync("/v1/keys/kept"));
+    }
+
+    [Fact]
+    public async Task AFourthBackupServerJoinsUnderLoadThenOneLeavesAndNothingIsLostAndEveryBucketEndsOnItsReplicas()
+    {
+        await using var cluster = await ClusterDeployment.StartAsync(silos: 1, backupServers: 3, spareBackupServers: 1);
+        var buckets = await MintAsync(cluster);
+        var acknowledged = new Dictionary<(string Bucket, string Key), string>();
+        await WriteRoundsAsync(cluster, buckets, 0, 5, acknowledged);
+
+        // N = 3 to 4: the new server starts on the new list, then every other process restarts on it, one
+        // at a time, while writes go on.
+        cluster.SetBackupList([0, 1, 2, 3], []);
+        await cluster.StartBackupServerAsync(3);
+        var round = await WriteWhileAsync(cluster, buckets, 5, acknowledged, async () =>
+        {
+            for (var server = 0; server < 3; server++)
+            {
+                await cluster.RestartBackupServerAsync(server);
+            }
+
+            await cluster.RestartSiloAsync(0);
+        });
+
+        Assert.True(round > 5, "no write was made while the list changed");
+
+        // A bucket in use brings its new replicas up to date as it activates; idle ones wait for the integrity sweep.
+        await WriteRoundsAsync(cluster, buckets, round, round + 1, acknowledged);
+        round++;
+        await WaitPlacedAsync(cluster, buckets, [0, 1, 2, 3]);
+
+        // N = 4 to 3: server 1 leaves; it keeps its copies until their new replicas hold them.
+        cluster.SetBackupList([0, 2, 3], [1]);
+        round = await WriteWhileAsync(cluster, buckets, round, acknowledged, async () =>
+        {
+            // The servers that stay first, then the one leaving.
+            foreach (var server in (int[])[0, 2, 3, 1])
+            {
+                await cluster.RestartBackupServerAsync(server);
+            }
+
+            await cluster.RestartSiloAsync(0);
+        });
+        await WriteRoundsAsync(cluster, buckets, round, round + 3, acknowledged);
+        await WaitPlacedAsync(cluster, buckets, [0, 1, 2, 3]);
+        using (var leaving = cluster.Backup(1).CreateClient(Deployment.InternalToken))
+        {
+            await Poll.UntilAsync(async () => (await leaving.GetFromJsonAsync<BucketPage>(Buckets.Backup.Endpoints.InternalBackupRoutes.BucketList + "?limit=1"))!.Buckets.Count, count => count == 0, Deadline, "the leaving backup server to forget every bucket");
+        }
+
+        await AssertAcknowledgedReadBackAsync(cluster, buckets, acknowledged);
     }
 
     private static string Key(int round) => "k" + round.ToString(CultureInfo.InvariantCulture);
@@ -126,14 +168,84 @@ public sealed class ReplicatedBackupServerTests
         }
     }
 
+    private static async Task AssertAcknowledgedReadBackAsync(ClusterDeployment cluster, List<(MintKeyResponse Key, bool Critical)> buckets, Dictionary<(string, string), string> acknowledged)
+    {
+        using var reader = cluster.Silo(0).CreateClient();
+        foreach (var ((bucketId, key), value) in acknowledged)
+        {
+            var apiKey = buckets.Single(b => b.Key.Id == bucketId).Key.ApiKey;
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/keys/{key}");
+            request.Headers.Authorization = new("Bearer", apiKey);
+            using var response = await reader.SendAsync(request);
+            Assert.Equal(value, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    /// <summary>
+    /// Writes rounds (as <see cref="WriteRoundsAsync"/>, a failed request not acknowledged) until
+    /// <paramref name="change"/> is done, at most <see cref="MaxRoundsWhileChanging"/>; returns the next round.
+    /// </summary>
+    private static async Task<int> WriteWhileAsync(ClusterDeployment cluster, List<(MintKeyResponse Key, bool Critical)> buckets, int from, Dictionary<(string, string), string> acknowledged, Func<Task> change)
+    {
+        var changing = change();
+        var round = from;
+        while (!changing.IsCompleted && round < from + MaxRoundsWhileChanging)
+        {
+            foreach (var (key, _) in buckets)
+            {
+                var value = $"{key.Id}-{round}";
+                try
+                {
+                    using var client = cluster.Silo(0).CreateClient();
+                    using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{Key(round)}") { Content = new StringContent(value) };
+                    request.Headers.Authorization = new("Bearer", key.ApiKey);
+                    using var response = await client.SendAsync(request);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        acknowledged[(key.Id, Key(round))] = value;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
+                {
+                    // The silo is restarting: this write is not acknowledged.
+                }
+            }
+
+            round++;
+        }
+
+        await changing;
+        return round;
+    }
+
+    /// <summary>
+    /// Waits until every bucket's replicas over the list <paramref name="servers"/> (R by class) hold the
+    /// same state, and no server outside the bucket's widest placement (R of a critical bucket) holds it.
+    /// </summary>
+    private static async Task WaitPlacedAsync(ClusterDeployment cluster, List<(MintKeyResponse Key, bool Critical)> buckets, IReadOnlyList<int> servers)
+    {
+        foreach (var bucket in buckets)
+        {
+            await Poll.UntilAsync(async () => string.Join(" | ", await DigestsAsync(cluster, bucket)), digests => digests.Split(" | ").Distinct().Count() == 1 && !digests.Contains("unreadable", StringComparison.Ordinal), Deadline, $"the replicas of bucket {bucket.Key.Id} ({(bucket.Critical ? "critical" : "standard")}) to agree");
+            var listed = cluster.ListedBackupServers;
+            var placed = ReplicaPlacement.Replicas(bucket.Key.Id, [.. listed.Select(i => ReplicaPlacement.ServerId(new Uri(cluster.BackupServerUrl(i))))], Math.Min(3, listed.Count)).Select(index => listed[index]).ToList();
+            foreach (var other in servers.Except(placed))
+            {
+                using var client = cluster.Backup(other).CreateClient(Deployment.InternalToken);
+                await Poll.UntilAsync(async () => (await client.GetAsync(InternalBackupRoutes(bucket.Key.Id))).StatusCode, status => status == HttpStatusCode.NotFound, Deadline, $"backup server {other}, no longer placed for bucket {bucket.Key.Id}, to forget it");
+            }
+        }
+    }
+
     /// <summary>The state digest each replica placed on the bucket holds ("missing" or "unreadable" when it cannot say).</summary>
     private static async Task<List<string>> DigestsAsync(ClusterDeployment cluster, (MintKeyResponse Key, bool Critical) bucket)
     {
-        var servers = Enumerable.Range(0, cluster.BackupServerCount).Select(i => ReplicaPlacement.ServerId(new Uri(cluster.BackupServerUrl(i)))).ToList();
+        var listed = cluster.ListedBackupServers;
+        var servers = listed.Select(i => ReplicaPlacement.ServerId(new Uri(cluster.BackupServerUrl(i)))).ToList();
         var digests = new List<string>();
-        foreach (var index in ReplicaPlacement.Replicas(bucket.Key.Id, servers, bucket.Critical ? 3 : 2))
+        foreach (var index in ReplicaPlacement.Replicas(bucket.Key.Id, servers, Math.Min(bucket.Critical ? 3 : 2, servers.Count)))
         {
-            using var client = cluster.Backup(index).CreateClient(Deployment.InternalToken);
+            using var client = cluster.Backup(listed[index]).CreateClient(Deployment.InternalToken);
             using var response = await client.GetAsync(InternalBackupRoutes(bucket.Key.Id));
             digests.Add(response.IsSuccessStatusCode
                 ? $"{StateDigest.Of(await response.Content.ReadAsByteArrayAsync())[..12]} at {string.Join(",", response.Headers.GetValues(Buckets.Backup.Endpoints.InternalBackupRoutes.LastSeqHeader))}"

@@ -16,6 +16,7 @@ public sealed class InternalInputTests(BucketsApiFactory factory)
     [InlineData("""{"acks":null,"maxBatches":10,"maxChangesPerBatch":10}""", "'acks'")]
     [InlineData("""{"acks":[],"maxBatches":2147483647,"maxChangesPerBatch":10}""", "'maxBatches'")]
     [InlineData("""{"acks":[],"maxBatches":0,"maxChangesPerBatch":10}""", "'maxBatches'")]
+    [InlineData("""{"acks":[],"maxBatches":10,"maxChangesPerBatch":10,"incarnation":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0"}""", "'incarnation'")]
     [InlineData("""{"acks":[],"maxBatches":10,"maxChangesPerBatch":-1}""", "'maxChangesPerBatch'")]
     [InlineData("""{"acks":[null],"maxBatches":10,"maxChangesPerBatch":10}""", "'bucketId'")]
     public async Task AMalformedPullIsA400NamingTheField(string body, string field)

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Chaos rounds against a real local cluster: three silo processes and the backup server sharing a
-# throwaway PostgreSQL on 127.0.0.1. Each round kills (SIGKILL) a random silo or the backup server
-# in the middle of a bounded write load, restarts it, and checks the invariants (every bucket
-# answers again, no acknowledged critical write lost, nothing acknowledged after the crash lost,
-# a backup-server crash loses nothing, backup files verify clean). Prints one table.
+# Chaos rounds against a real local cluster: three silo processes and three backup servers sharing a
+# throwaway PostgreSQL on 127.0.0.1. Each round kills (SIGKILL) a random silo, a random backup server,
+# or a random backup server and deletes its data directory (a lost disk), in the middle of a bounded
+# write load, restarts it, and checks the invariants (every bucket answers again, no acknowledged
+# critical write lost, nothing acknowledged after the crash lost, a backup-server crash with or
+# without its disk loses nothing, a wiped server resyncs, backup files verify clean, the critical
+# buckets' history is linearizable). Prints one table with what was acknowledged and lost per class.
 #
 #   tests/chaos/run-chaos.sh [ROUNDS] [SEED]        (defaults: 5 rounds, random seed)
+#   BUCKETS_CHAOS_VICTIMS=backup-wiped,silo tests/chaos/run-chaos.sh 2   (victim kinds in turn:
+#                                                    silo, backup, backup-wiped; default random)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -14,6 +14,7 @@
 #   --replay-keys 100000  --lag-rate 2000  --lag-seconds 30  --lag-buckets 10  --lag-connections 20
 #   --redis-bench-requests 500000  --wait-quiet 600  --max-runtime 2400  --server-gc 0
 #   --apikeys 1000  --fsync-seconds 3  --idle-buckets 100000  --idle-seconds 120  --resp-requests 100000
+#   --scale-buckets 1000  --scale-duration 10  --resync-buckets 20  --resync-entries 20000
 set -euo pipefail
 
 DURATION=${DURATION:-10}
@@ -42,14 +43,18 @@ IDLE_BUCKETS=${IDLE_BUCKETS:-100000}
 IDLE_SECONDS=${IDLE_SECONDS:-120}
 RESP_REQUESTS=${RESP_REQUESTS:-100000}
 GARNET_VERSION=${GARNET_VERSION:-2.2.8}
-ONLY=${ONLY:-http,buckets,idle,memory,restore,lag,resp}
+SCALE_BUCKETS=${SCALE_BUCKETS:-1000}
+SCALE_DURATION=${SCALE_DURATION:-10}
+RESYNC_BUCKETS=${RESYNC_BUCKETS:-20}
+RESYNC_ENTRIES=${RESYNC_ENTRIES:-20000}
+ONLY=${ONLY:-http,buckets,idle,memory,restore,lag,resp,scale}
 
 while [ $# -gt 0 ]; do
   name=$(printf '%s' "${1#--}" | tr 'a-z-' 'A-Z_')
   [ $# -ge 2 ] || { echo "flag $1 needs a value" >&2; exit 2; }
   case "$name" in
     ONLY) ONLY=$2; shift 2; continue ;;
-    DURATION|WARMUP|CONNECTIONS|THREADS|KEYSPACE|VALUE_BYTES|READ_PCT|MEMORY_ENTRIES|MEMORY_BUCKETS|REPLAY_CHANGES|REPLAY_KEYS|LAG_RATE|LAG_SECONDS|LAG_BUCKETS|LAG_CONNECTIONS|LAG_LOW_RATE|REDIS_BENCH_REQUESTS|WAIT_QUIET|MAX_RUNTIME|SERVER_GC|APIKEYS|FSYNC_SECONDS|IDLE_BUCKETS|IDLE_SECONDS|RESP_REQUESTS)
+    DURATION|WARMUP|CONNECTIONS|THREADS|KEYSPACE|VALUE_BYTES|READ_PCT|MEMORY_ENTRIES|MEMORY_BUCKETS|REPLAY_CHANGES|REPLAY_KEYS|LAG_RATE|LAG_SECONDS|LAG_BUCKETS|LAG_CONNECTIONS|LAG_LOW_RATE|REDIS_BENCH_REQUESTS|WAIT_QUIET|MAX_RUNTIME|SERVER_GC|APIKEYS|FSYNC_SECONDS|IDLE_BUCKETS|IDLE_SECONDS|RESP_REQUESTS|SCALE_BUCKETS|SCALE_DURATION|RESYNC_BUCKETS|RESYNC_ENTRIES)
       [[ "$2" =~ ^[0-9]+$ ]] || { echo "flag $1 takes a whole number" >&2; exit 2; }
       printf -v "$name" '%s' "$2" ;;
     *) echo "unknown flag $1 (see the header of $0)" >&2; exit 2 ;;
@@ -332,6 +337,7 @@ publish src/Buckets.Server/Buckets.Server.csproj server
 publish src/Buckets.Cli/Buckets.Cli.csproj cli
 publish tests/Buckets.Baseline/Buckets.Baseline.csproj baseline
 publish tests/Buckets.Benchmarks/Buckets.Benchmarks.csproj bench
+if want scale; then publish backup-server/Buckets.BackupServer/Buckets.BackupServer.csproj backup; fi
 
 log "waiting for a quiet machine (at most ${WAIT_QUIET}s in all)"
 phase "start"
@@ -674,6 +680,129 @@ stop_pid "$GARNET_PID"
 stop_pid "$RESP_PID"
 fi
 
+# ---------------------------------------------------------------- 8c. the replicated backup tier
+# N backup servers (each its own process and data directory) behind one development-profile silo in
+# Remote mode, SCALE_BUCKETS buckets, the same full-speed PUT load each time (wrk, CONNECTIONS,
+# SCALE_DURATION s): writes/s and backup lag (the worst server's) for N = 1, 2 and 4 at R = 2; then on
+# N = 3, standard PUT at R = 1 and 2 and critical PUT at R = 1 and 3; then one server killed, its
+# disk wiped and restarted (resync MB/s), and a 4th server started on the longer list (the time to
+# copy in the buckets placed on it, the first half of a move).
+declare -a TIER_PIDS=() TIER_PORTS=() TIER_INTERNAL=()
+TIER_LIST_ENV=""; TIER_SILO_ENV=""
+start_backup_server() { # tier index count -> appends to TIER_PIDS
+  local tier=$1 i=$2 n=$3 dir="$WORK/$1-backup$2" cluster_env=""
+  mkdir -p "$dir"
+  [ "$n" -eq 1 ] || cluster_env="$TIER_LIST_ENV Backup__Cluster__Self=http://127.0.0.1:${TIER_INTERNAL[$i]} Backup__Cluster__PeerCheckInterval=00:00:05 Backup__Resync__StartDelay=00:00:05"
+  (cd "$dir" && exec env $cluster_env ${TIER_EXTRA_ENV:-} \
+      Serilog__MinimumLevel__Default=Warning \
+      Buckets__Security__AdminToken="$ADMIN_TOKEN" \
+      Buckets__Security__InternalToken="$INTERNAL_TOKEN" \
+      Backup__Store__DataDirectory="$dir/data" \
+      Buckets__Http__InternalUrls="http://127.0.0.1:${TIER_INTERNAL[$i]}" \
+      DOTNET_gcServer="$SERVER_GC" \
+      dotnet "$BIN/backup/Buckets.BackupServer.dll" --urls "http://127.0.0.1:${TIER_PORTS[$i]}") >"$LOGS/$tier-backup$i.log" 2>&1 &
+  TIER_PIDS[$i]=$!
+  STARTED+=("${TIER_PIDS[$i]}")
+  wait_http "http://127.0.0.1:${TIER_PORTS[$i]}/readyz" 90 || { tail -20 "$LOGS/$tier-backup$i.log" >&2; die "backup server $i of $tier did not become ready"; }
+}
+tier_list() { # count -> TIER_LIST_ENV / TIER_SILO_ENV for the first count servers
+  local n=$1 i
+  TIER_LIST_ENV=""; TIER_SILO_ENV=""
+  if [ "$n" -eq 1 ]; then TIER_SILO_ENV="Buckets__Backup__ServerUrl=http://127.0.0.1:${TIER_INTERNAL[0]}"; return; fi
+  for i in $(seq 0 $(( n - 1 ))); do
+    TIER_LIST_ENV="$TIER_LIST_ENV Backup__Cluster__Servers__$i=http://127.0.0.1:${TIER_INTERNAL[$i]}"
+    TIER_SILO_ENV="$TIER_SILO_ENV Buckets__Backup__Servers__$i=http://127.0.0.1:${TIER_INTERNAL[$i]}"
+  done
+}
+wait_synced() { # index seconds: until the server counts for every bucket (no resync in progress)
+  local deadline=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    [ "$(curl -s --max-time 2 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:${TIER_INTERNAL[$1]}/admin/v1/cluster" | jq -r '.resync.resyncing' 2>/dev/null)" = false ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+start_tier() { # tier count: fresh backup servers, each on a fresh data directory
+  local tier=$1 n=$2 i
+  for i in $(seq 0 $(( n - 1 ))); do free_port "TIER_PORTS[$i]"; free_port "TIER_INTERNAL[$i]"; done
+  tier_list "$n"
+  for i in $(seq 0 $(( n - 1 ))); do start_backup_server "$tier" "$i" "$n"; done
+  if [ "$n" -gt 1 ]; then
+    for i in $(seq 0 $(( n - 1 ))); do wait_synced "$i" 60 || die "backup server $i of $tier did not see its peers"; done
+  fi
+}
+stop_tier() { local pid; for pid in "${TIER_PIDS[@]}"; do stop_pid "$pid"; done; TIER_PIDS=(); }
+tier_run() { # key tier count durability standard-R critical-R: one silo on the tier, one PUT run over SCALE_BUCKETS buckets
+  local key=$1 tier=$2 n=$3 durability=$4 port pid line i worst50=0 worst99=0 p50 p99 saved
+  free_port port
+  BUCKETS_EXTRA_ENV="$TIER_SILO_ENV Buckets__Backup__Replication__Standard=$5 Buckets__Backup__Replication__Critical=$6" start_buckets "$key" "$port" Remote
+  pid=$BUCKETS_PID
+  bench_tool load --url "http://127.0.0.1:$port" --admin-token "$ADMIN_TOKEN" --buckets "$SCALE_BUCKETS" --per-bucket 10 --shared-keys 1 \
+    --durability "$durability" --value-bytes "$VALUE_BYTES" --id-prefix "${key//./-}-" --keys-out "$WORK/$key.keys" >>"$LOGS/load.log" 2>&1 \
+    || die "pre-loading the $key buckets failed (see $LOGS/load.log)"
+  saved=$KEYSPACE; KEYSPACE=10
+  run_wrk "$key-warmup" buckets "http://127.0.0.1:$port" put "$WORK/$key.keys" "$CONNECTIONS" "$WARMUP" >/dev/null
+  line=$(run_wrk "$key" buckets "http://127.0.0.1:$port" put "$WORK/$key.keys" "$CONNECTIONS" "$SCALE_DURATION")
+  KEYSPACE=$saved
+  record_wrk "$key" "$line"
+  sleep 3
+  for i in $(seq 0 $(( n - 1 ))); do
+    curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:${TIER_INTERNAL[$i]}/admin/v1/status" >"$LOGS/status-$key-$i.json" || die "GET /admin/v1/status of backup server $i failed"
+    p50=$(jq -r '.lagP50Seconds // 0' "$LOGS/status-$key-$i.json"); p99=$(jq -r '.lagP99Seconds // 0' "$LOGS/status-$key-$i.json")
+    worst50=$(calc "($p50 > $worst50) ? $p50 : $worst50" 3); worst99=$(calc "($p99 > $worst99) ? $p99 : $worst99" 3)
+  done
+  R[$key.lag.p50]=$worst50; R[$key.lag.p99]=$worst99
+  noise=$(interference)
+  [ -z "$noise" ] || INTERFERED="${INTERFERED:-}$key:$noise; "
+  log "  $key: $line; worst backup lag p50/p99 $worst50/$worst99 s"
+  stop_pid "$pid"
+}
+
+if want scale; then
+phase "replicated backup tier"
+for n in 1 2 4; do
+  log "backup tier: $n backup servers, R = 2, $SCALE_BUCKETS standard buckets"
+  start_tier "scale$n" "$n"
+  tier_run "scale.$n" "scale$n" "$n" standard 2 3
+  stop_tier
+done
+log "backup tier: 3 backup servers; standard at R = 1 and 2, critical at R = 1 and 3"
+start_tier repl 3
+tier_run repl.std1 repl 3 standard 1 3
+tier_run repl.std2 repl 3 standard 2 3
+tier_run repl.crit1 repl 3 critical 2 1
+tier_run repl.crit3 repl 3 critical 2 3
+# Resync: larger buckets first (so the copy's rate is not only its per-bucket cost), then server 1
+# loses its disk; it waits Backup:Resync:StartDelay (5 s here), then copies its buckets back.
+free_port port
+BUCKETS_EXTRA_ENV="$TIER_SILO_ENV" start_buckets repl-resync "$port" Remote
+bench_tool load --url "http://127.0.0.1:$port" --admin-token "$ADMIN_TOKEN" --buckets "$RESYNC_BUCKETS" --per-bucket "$RESYNC_ENTRIES" \
+  --value-bytes "$VALUE_BYTES" --id-prefix resync- >>"$LOGS/load.log" 2>&1 || die "pre-loading the resync buckets failed (see $LOGS/load.log)"
+stop_pid "$BUCKETS_PID"
+kill -9 "${TIER_PIDS[1]}" 2>/dev/null || true
+rm -rf "$WORK/repl-backup1/data"
+t0=$(date +%s.%N)
+start_backup_server repl 1 3
+wait_synced 1 600 || die "the wiped backup server did not finish its resync"
+t1=$(date +%s.%N)
+curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:${TIER_INTERNAL[1]}/admin/v1/cluster" >"$LOGS/resync.json"
+R[resync.buckets]=$(jq -r '.resync.bucketsCopied' "$LOGS/resync.json")
+R[resync.bytes]=$(jq -r '.resync.bytesCopied' "$LOGS/resync.json")
+R[resync.seconds]=$(calc "$t1 - $t0 - 5" 2)
+R[resync.mbps]=$(calc "${R[resync.bytes]} / 1048576 / ${R[resync.seconds]}" 2)
+# A 4th server on the longer list copies in the buckets placed on it (moves' first half).
+free_port "TIER_PORTS[3]"; free_port "TIER_INTERNAL[3]"
+tier_list 4
+t0=$(date +%s.%N)
+start_backup_server repl 3 4
+wait_synced 3 600 || die "the added backup server did not copy its buckets in"
+t1=$(date +%s.%N)
+curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:${TIER_INTERNAL[3]}/admin/v1/cluster" >"$LOGS/move.json"
+R[move.buckets]=$(jq -r '.resync.bucketsCopied' "$LOGS/move.json")
+R[move.seconds]=$(calc "$t1 - $t0 - 5" 2)
+stop_tier
+fi
+
 # ---------------------------------------------------------------- 9. the table
 set +u   # phases left out by ONLY leave their figures unset: they print as empty / n/a
 verdict() { awk "BEGIN { if ($1) print \"met\"; else print \"**missed**\" }" 2>/dev/null || echo n/a; }
@@ -749,11 +878,26 @@ Redis protocol: redis-benchmark -t set,get,incr,mset -c 50 -n $RESP_REQUESTS -r 
 EOF
 )
 
+SCALE_TABLE=$(cat <<EOF
+| backup tier ($SCALE_BUCKETS buckets, full-speed PUT, one silo) | writes/s | p50 ms | p99 ms | worst server's backup lag p50 / p99 s |
+| --- | ---: | ---: | ---: | --- |
+| 1 backup server, standard (R = 1) | $(fmt "${R[scale.1.rps]}") | ${R[scale.1.p50]} | ${R[scale.1.p99]} | ${R[scale.1.lag.p50]} / ${R[scale.1.lag.p99]} |
+| 2 backup servers, standard R = 2 | $(fmt "${R[scale.2.rps]}") | ${R[scale.2.p50]} | ${R[scale.2.p99]} | ${R[scale.2.lag.p50]} / ${R[scale.2.lag.p99]} |
+| 4 backup servers, standard R = 2 | $(fmt "${R[scale.4.rps]}") | ${R[scale.4.p50]} | ${R[scale.4.p99]} | ${R[scale.4.lag.p50]} / ${R[scale.4.lag.p99]} |
+| 3 backup servers, standard R = 1 | $(fmt "${R[repl.std1.rps]}") | ${R[repl.std1.p50]} | ${R[repl.std1.p99]} | ${R[repl.std1.lag.p50]} / ${R[repl.std1.lag.p99]} |
+| 3 backup servers, standard R = 2 | $(fmt "${R[repl.std2.rps]}") | ${R[repl.std2.p50]} | ${R[repl.std2.p99]} | ${R[repl.std2.lag.p50]} / ${R[repl.std2.lag.p99]} |
+| 3 backup servers, critical R = 1 (W = 1) | $(fmt "${R[repl.crit1.rps]}") | ${R[repl.crit1.p50]} | ${R[repl.crit1.p99]} | ${R[repl.crit1.lag.p50]} / ${R[repl.crit1.lag.p99]} |
+| 3 backup servers, critical R = 3 (W = 2) | $(fmt "${R[repl.crit3.rps]}") | ${R[repl.crit3.p50]} | ${R[repl.crit3.p99]} | ${R[repl.crit3.lag.p50]} / ${R[repl.crit3.lag.p99]} |
+| resync of a wiped server | | | | ${R[resync.buckets]} buckets, $(calc "${R[resync.bytes]} / 1048576" 1) MiB in ${R[resync.seconds]} s after its start delay: ${R[resync.mbps]} MiB/s |
+| a 4th server copies in its buckets | | | | ${R[move.buckets]} buckets in ${R[move.seconds]} s after its start delay |
+EOF
+)
+
 RESULT_FILE="$RESULTS_DIR/$STAMP.md"
 {
   echo "# Load run $STAMP"
   echo
-  echo "Command: \`tests/load/run-load.sh\` with DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS KEYSPACE=$KEYSPACE VALUE_BYTES=$VALUE_BYTES READ_PCT=$READ_PCT MEMORY_ENTRIES=$MEMORY_ENTRIES MEMORY_BUCKETS=$MEMORY_BUCKETS REPLAY_CHANGES=$REPLAY_CHANGES REPLAY_KEYS=$REPLAY_KEYS LAG_RATE=$LAG_RATE LAG_SECONDS=$LAG_SECONDS LAG_BUCKETS=$LAG_BUCKETS LAG_LOW_RATE=$LAG_LOW_RATE SERVER_GC=$SERVER_GC APIKEYS=$APIKEYS FSYNC_SECONDS=$FSYNC_SECONDS IDLE_BUCKETS=$IDLE_BUCKETS IDLE_SECONDS=$IDLE_SECONDS ONLY=$ONLY"
+  echo "Command: \`tests/load/run-load.sh\` with DURATION=$DURATION WARMUP=$WARMUP CONNECTIONS=$CONNECTIONS THREADS=$THREADS KEYSPACE=$KEYSPACE VALUE_BYTES=$VALUE_BYTES READ_PCT=$READ_PCT MEMORY_ENTRIES=$MEMORY_ENTRIES MEMORY_BUCKETS=$MEMORY_BUCKETS REPLAY_CHANGES=$REPLAY_CHANGES REPLAY_KEYS=$REPLAY_KEYS LAG_RATE=$LAG_RATE LAG_SECONDS=$LAG_SECONDS LAG_BUCKETS=$LAG_BUCKETS LAG_LOW_RATE=$LAG_LOW_RATE SERVER_GC=$SERVER_GC APIKEYS=$APIKEYS FSYNC_SECONDS=$FSYNC_SECONDS IDLE_BUCKETS=$IDLE_BUCKETS IDLE_SECONDS=$IDLE_SECONDS SCALE_BUCKETS=$SCALE_BUCKETS SCALE_DURATION=$SCALE_DURATION RESYNC_BUCKETS=$RESYNC_BUCKETS RESYNC_ENTRIES=$RESYNC_ENTRIES ONLY=$ONLY"
   echo
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(free -g | awk '/Mem:/ { print $2 }') GiB, $(. /etc/os-release && echo "$PRETTY_NAME"), .NET SDK $(dotnet --version), $(redis-server --version | awk '{print $3}'), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), git $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet -- src backup-server 2>/dev/null || echo ' (src has uncommitted changes)')"
   echo
@@ -772,6 +916,8 @@ RESULT_FILE="$RESULTS_DIR/$STAMP.md"
   echo
   echo "$RESP_TABLE"
   echo
+  echo "$SCALE_TABLE"
+  echo
   echo "$NOTES" | sed 's/$/  /'
   echo
   echo '<details><summary>top before the run</summary>'
@@ -788,6 +934,8 @@ echo
 echo "$MANY_TABLE"
 echo
 echo "$RESP_TABLE"
+echo
+echo "$SCALE_TABLE"
 echo
 echo "$NOTES"
 echo

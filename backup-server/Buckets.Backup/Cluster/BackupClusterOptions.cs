@@ -17,8 +17,15 @@ public sealed class BackupClusterOptions
     /// <summary>Every backup server's internal base URL, in the shared order.</summary>
     public IList<Uri> Servers { get; } = [];
 
-    /// <summary>This server's entry in <see cref="Servers"/> (in Kubernetes, from the pod's stable name).</summary>
+    /// <summary>This server's entry in <see cref="Servers"/> or <see cref="Leaving"/> (in Kubernetes, from the pod's stable name).</summary>
     public Uri? Self { get; set; }
+
+    /// <summary>
+    /// Servers being removed from the list: no bucket is placed on them any more, but their copies are
+    /// still read until every bucket they hold is on its new replicas (docs/backup-protocol.md, "Moves").
+    /// A server that finds itself here forgets each bucket once its new replicas hold it.
+    /// </summary>
+    public IList<Uri> Leaving { get; } = [];
 
     /// <summary>How often this server asks its peers for their server list and whether they answer.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
@@ -26,6 +33,12 @@ public sealed class BackupClusterOptions
 
     /// <summary>The list as server ids (<see cref="ReplicaPlacement.ServerId"/>).</summary>
     public IReadOnlyList<string> ServerIds => [.. Servers.Select(ReplicaPlacement.ServerId)];
+
+    /// <summary>Every server whose copies this one may read: the list and those leaving it, without itself.</summary>
+    public IReadOnlyList<Uri> Peers => [.. Servers.Concat(Leaving).Where(server => !string.Equals(ReplicaPlacement.ServerId(server), SelfId, StringComparison.OrdinalIgnoreCase))];
+
+    /// <summary>True when this server is leaving the list.</summary>
+    public bool IsLeaving => SelfId is { } self && !ServerIds.Contains(self, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>This server's id, or <c>null</c> for a single backup server.</summary>
     public string? SelfId => Servers.Count > 0 && Self is { } self ? ReplicaPlacement.ServerId(self) : null;
@@ -43,9 +56,9 @@ public sealed class BackupClusterOptionsValidator : IValidateOptions<BackupClust
         }
 
         var failures = new List<string>();
-        if (options.Servers.Any(server => !server.IsAbsoluteUri || server.Scheme is not ("http" or "https")))
+        if (options.Servers.Concat(options.Leaving).Any(server => !server.IsAbsoluteUri || server.Scheme is not ("http" or "https")))
         {
-            failures.Add($"Every {BackupClusterOptions.SectionName}:Servers entry must be an absolute http(s) URL.");
+            failures.Add($"Every {BackupClusterOptions.SectionName}:Servers and :Leaving entry must be an absolute http(s) URL.");
             return ValidateOptionsResult.Fail(failures);
         }
 
@@ -63,9 +76,14 @@ public sealed class BackupClusterOptionsValidator : IValidateOptions<BackupClust
         {
             failures.Add($"{BackupClusterOptions.SectionName}:Self is required when {BackupClusterOptions.SectionName}:Servers lists several servers: it names this one.");
         }
-        else if (!options.ServerIds.Contains(ReplicaPlacement.ServerId(options.Self)))
+        else if (!options.ServerIds.Concat(options.Leaving.Select(ReplicaPlacement.ServerId)).Contains(ReplicaPlacement.ServerId(options.Self)))
         {
-            failures.Add($"{BackupClusterOptions.SectionName}:Self ({ReplicaPlacement.ServerId(options.Self)}) is not in {BackupClusterOptions.SectionName}:Servers.");
+            failures.Add($"{BackupClusterOptions.SectionName}:Self ({ReplicaPlacement.ServerId(options.Self)}) is neither in {BackupClusterOptions.SectionName}:Servers nor in :Leaving.");
+        }
+
+        if (options.Leaving.Select(ReplicaPlacement.ServerId).FirstOrDefault(id => options.ServerIds.Contains(id)) is { } both)
+        {
+            failures.Add($"Backup server {both} is in both {BackupClusterOptions.SectionName}:Servers and :Leaving.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

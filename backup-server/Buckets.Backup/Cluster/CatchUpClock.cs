@@ -1,3 +1,5 @@
+using Buckets.Backup.Storage;
+
 namespace Buckets.Backup.Cluster;
 
 /// <summary>
@@ -20,9 +22,9 @@ public sealed class CatchUpClock
     public int Count => _behind.Count;
 
     /// <summary>Records that <paramref name="server"/> holds <paramref name="held"/> while <paramref name="newest"/> exists; returns how long it has been behind.</summary>
-    public TimeSpan Behind(string bucket, string server, (long, long) held, (long, long) newest, DateTimeOffset now)
+    public TimeSpan Behind(string bucket, string server, ReplicaPosition held, ReplicaPosition newest, DateTimeOffset now)
     {
-        if (_behind.TryGetValue((bucket, server), out var entry) && held.CompareTo(entry.Target) < 0)
+        if (_behind.TryGetValue((bucket, server), out var entry) && held < entry.Target)
         {
             _behind[(bucket, server)] = entry with { Round = _round };
             return now - entry.Since;
@@ -54,5 +56,5 @@ public sealed class CatchUpClock
         _round++;
     }
 
-    private sealed record Entry(DateTimeOffset Since, (long, long) Target, long Round);
+    private sealed record Entry(DateTimeOffset Since, ReplicaPosition Target, long Round);
 }

@@ -57,7 +57,7 @@ public static class NewestCopy
     /// copy is newer. The outcome says which.
     /// </summary>
     public static async Task<InstallOutcome> InstallAsync(
-        IBackupStore store, string bucketId, ReplicaCopy copy, long epoch, bool replace, (long WriterEpoch, long LastSeq)? held, CancellationToken cancellationToken)
+        IBackupStore store, string bucketId, ReplicaCopy copy, long epoch, bool replace, ReplicaPosition? held, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(copy);

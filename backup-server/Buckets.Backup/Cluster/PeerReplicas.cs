@@ -52,7 +52,7 @@ public sealed class PeerReplicas(IBackupStore store, IHttpClientFactory clients,
     }
 
     /// <summary>Only the (writer epoch, last change) of a peer's copy, without its body; <c>null</c> when it holds none.</summary>
-    public async Task<(long WriterEpoch, long LastSeq)?> ReadPositionAsync(Uri peer, string bucketId, CancellationToken cancellationToken)
+    public async Task<ReplicaPosition?> ReadPositionAsync(Uri peer, string bucketId, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(new Uri(peer, InternalBackupRoutes.Replica(bucketId)), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
@@ -62,7 +62,7 @@ public sealed class PeerReplicas(IBackupStore store, IHttpClientFactory clients,
 
         response.EnsureSuccessStatusCode();
         var (_, writer, lastSeq) = Head(response);
-        return (writer, lastSeq);
+        return new ReplicaPosition(writer, lastSeq);
     }
 
     /// <inheritdoc />

@@ -112,7 +112,7 @@ public static class ReplicaAudit
                 clock.Caught(bucketId, answer.Server);
                 holding += digest.Digest == choice.Digest.Digest ? 1 : 0;
             }
-            else if (digest.Version.CompareTo(choice.Digest.Version) < 0)
+            else if (digest.Version < choice.Digest.Version)
             {
                 var behindFor = clock.Behind(bucketId, answer.Server, digest.Version, choice.Digest.Version, now);
                 holding += behindFor < grace ? 1 : 0;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Buckets.Backup.Storage;
 
 namespace Buckets.Backup.Cluster;
@@ -15,7 +16,8 @@ namespace Buckets.Backup.Cluster;
 public sealed record ReplicaDigest(long Epoch, long WriterEpoch, long LastSeq, string Digest, string Durability, bool Erased)
 {
     /// <summary>Newest first by this: the writer epoch, then the last change (docs/backup-protocol.md).</summary>
-    public (long WriterEpoch, long LastSeq) Version => (WriterEpoch, LastSeq);
+    [JsonIgnore]
+    public ReplicaPosition Version => new(WriterEpoch, LastSeq);
 
     /// <summary>The digest of a copy as read from a store.</summary>
     public static ReplicaDigest Of(ReplicaCopy copy)

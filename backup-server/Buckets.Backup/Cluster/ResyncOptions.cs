@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Buckets.Backup.Cluster;
 
-/// <summary>How a backup server whose data directory was lost copies its buckets back from its peers. Bound from <c>Backup:Resync</c>.</summary>
+/// <summary>How a backup server copies buckets from its peers: after it lost its data directory (resync), and when the server list changed (moves). Bound from <c>Backup:Resync</c>.</summary>
 public sealed class ResyncOptions
 {
     public const string SectionName = "Backup:Resync";
@@ -31,4 +31,12 @@ public sealed class ResyncOptions
     /// <summary>Wait before trying again when a peer did not answer or a copy failed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How often a server compares what it holds with the placement over the current list: it copies the
+    /// buckets now placed on it from their holders, and forgets those placed elsewhere once their replicas
+    /// hold them. Each pass lists every peer's buckets, so keep it long for millions of buckets.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MoveInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -51,7 +51,7 @@ public sealed partial class FileBackupStore
     }
 
     /// <inheritdoc />
-    public async Task<bool> ReplaceReplicaAsync(string bucketId, ReplicaCopy copy, (long WriterEpoch, long LastSeq)? held, CancellationToken cancellationToken)
+    public async Task<bool> ReplaceReplicaAsync(string bucketId, ReplicaCopy copy, ReplicaPosition? held, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(copy);
         var replaced = await WithUnloadedBucketAsync(bucketId, "replace replica", state =>
@@ -61,7 +61,7 @@ public sealed partial class FileBackupStore
             {
                 Load(state);
                 manifest = state.Manifest;
-                if (held is { } expected && (manifest?.WriterEpoch ?? 0, state.LastSeq) != expected)
+                if (held is { } expected && new ReplicaPosition(manifest?.WriterEpoch ?? 0, state.LastSeq) != expected)
                 {
                     return false;
                 }

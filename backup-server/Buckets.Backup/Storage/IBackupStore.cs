@@ -78,6 +78,15 @@ public interface IBackupStore
     /// </summary>
     Task<bool> InstallReplicaAsync(string bucketId, ReplicaCopy copy, CancellationToken cancellationToken);
 
+    /// <summary>How new this replica's copy is; <c>null</c> for a bucket never seen.</summary>
+    Task<ReplicaPosition?> PositionOfAsync(string bucketId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves: deletes this replica's copy of a bucket now placed on other servers, only while it is
+    /// still at <paramref name="expected"/> (what the caller found its new replicas hold); false when it changed.
+    /// </summary>
+    Task<bool> ForgetCopyAsync(string bucketId, ReplicaPosition expected, CancellationToken cancellationToken);
+
     /// <summary>
     /// Repair from peers (the integrity sweep): takes the copy as this replica's state whatever it holds
     /// (a damaged history that fails closed, or a divergent one), keeping the higher epoch and taking the
@@ -86,7 +95,7 @@ public interface IBackupStore
     /// bucket still holds that (writer epoch, last change), so a change stored meanwhile is never
     /// undone; false when it did not replace.
     /// </summary>
-    Task<bool> ReplaceReplicaAsync(string bucketId, ReplicaCopy copy, (long WriterEpoch, long LastSeq)? held, CancellationToken cancellationToken);
+    Task<bool> ReplaceReplicaAsync(string bucketId, ReplicaCopy copy, ReplicaPosition? held, CancellationToken cancellationToken);
 
     /// <summary>
     /// Verifies the bucket's files as <c>buckets verify</c> does (checksums, continuity, snapshot counts and

@@ -16,6 +16,9 @@ public static class ReplicationEndpoints
     // MaxBatches of them, each well under 256 bytes): bounded before a byte of it is bound.
     private const long MaxPullBodyBytes = MaxBatches * 256L;
 
+    // A data directory's id is 32 hex digits; anything far longer is not one.
+    private const int MaxIncarnationLength = 64;
+
     public static IEndpointRouteBuilder MapReplicationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/internal/v1/backup/pull", PullAsync).RequireInternalToken().WithMetadata(new MaxBodyAttribute(MaxPullBodyBytes)).WithTags("Internal");
@@ -44,6 +47,7 @@ public static class ReplicationEndpoints
         { Acks: var acks } when acks.Any(ack => ack is null || string.IsNullOrEmpty(ack.BucketId)) => "Every acknowledgement needs a 'bucketId'.",
         { MaxBatches: < 1 or > MaxBatches } => $"'maxBatches' must be 1 to {MaxBatches}.",
         { MaxChangesPerBatch: < 1 or > MaxChangesPerBatch } => $"'maxChangesPerBatch' must be 1 to {MaxChangesPerBatch}.",
+        { Incarnation.Length: > MaxIncarnationLength } => $"'incarnation' is at most {MaxIncarnationLength} characters.",
         _ => null,
     };
 }

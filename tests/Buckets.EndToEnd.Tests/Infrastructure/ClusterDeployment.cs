@@ -19,16 +19,18 @@ public sealed class ClusterDeployment : IAsyncDisposable
     private readonly ServiceProcess?[] _backups;
     private readonly int[] _backupPorts;
     private readonly int[] _backupInternalPorts;
+    private List<int> _listed;
 
-    private ClusterDeployment(string root, string postgres, int silos, int backupServers, IReadOnlyDictionary<string, string>? backupSettings)
+    private ClusterDeployment(string root, string postgres, int silos, int backupServers, int spareBackupServers, IReadOnlyDictionary<string, string>? backupSettings)
     {
         Root = root;
         PostgresConnectionString = postgres;
         _silos = new ServiceProcess?[silos];
         _siloPorts = new int[silos];
-        _backups = new ServiceProcess?[backupServers];
-        _backupPorts = [.. Enumerable.Range(0, backupServers).Select(_ => FreePorts.Next())];
-        _backupInternalPorts = [.. Enumerable.Range(0, backupServers).Select(_ => FreePorts.Next())];
+        _backups = new ServiceProcess?[backupServers + spareBackupServers];
+        _backupPorts = [.. Enumerable.Range(0, _backups.Length).Select(_ => FreePorts.Next())];
+        _backupInternalPorts = [.. Enumerable.Range(0, _backups.Length).Select(_ => FreePorts.Next())];
+        _listed = [.. Enumerable.Range(0, backupServers)];
         _siloSettings = new Dictionary<string, string>(TestCertificates.SiloSettings(TestCertificates.Shared.Cluster))
         {
             ["Buckets:Hosting:Profile"] = "Cluster",
@@ -59,23 +61,18 @@ public sealed class ClusterDeployment : IAsyncDisposable
             ["Backup:Pull:SiloExpiry"] = "00:00:05",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
-        if (backupServers == 1)
+        if (_backups.Length == 1)
         {
             _siloSettings["Buckets:Backup:ServerUrl"] = BackupServerUrl(0);
         }
         else
         {
-            for (var i = 0; i < backupServers; i++)
-            {
-                var key = i.ToString(CultureInfo.InvariantCulture);
-                _siloSettings["Buckets:Backup:Servers:" + key] = BackupServerUrl(i);
-                _backupSettings["Backup:Cluster:Servers:" + key] = BackupServerUrl(i);
-            }
-
+            SetBackupList(_listed, []);
             _backupSettings["Backup:Cluster:PeerCheckInterval"] = "00:00:01";
             // A wiped server waits out the silos' longest call before it resyncs: both shortened here.
             _siloSettings["Buckets:Backup:TransferTimeout"] = "00:00:05";
             _backupSettings["Backup:Resync:StartDelay"] = "00:00:06";
+            _backupSettings["Backup:Resync:MoveInterval"] = "00:00:02";
         }
 
         foreach (var (key, value) in backupSettings ?? new Dictionary<string, string>())
@@ -103,16 +100,22 @@ public sealed class ClusterDeployment : IAsyncDisposable
 
     public int BackupServerCount => _backups.Length;
 
+    /// <summary>The backup servers in the list, by index, in list order.</summary>
+    public IReadOnlyList<int> ListedBackupServers => _listed;
+
     public int SiloCount => _silos.Length;
 
     public IEnumerable<int> LiveSilos => Enumerable.Range(0, _silos.Length).Where(i => _silos[i] is { HasExited: false });
 
     public string Output => string.Join(Environment.NewLine, _silos.Select(s => s?.Output).Concat(_backups.Select(b => b?.Output)));
 
-    /// <summary>Starts the backup servers, then the silos; <paramref name="backupSettings"/> are added to (or override) every backup server's settings.</summary>
-    public static async Task<ClusterDeployment> StartAsync(int silos, int backupServers = 1, IReadOnlyDictionary<string, string>? backupSettings = null)
+    /// <summary>
+    /// Starts the cluster; <paramref name="spareBackupServers"/> more backup servers get ports and directories but are neither listed nor started (see <see cref="SetBackupList"/>);
+    /// <paramref name="backupSettings"/> are added to (or override) every backup server's settings.
+    /// </summary>
+    public static async Task<ClusterDeployment> StartAsync(int silos, int backupServers = 1, int spareBackupServers = 0, IReadOnlyDictionary<string, string>? backupSettings = null)
     {
-        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos, backupServers, backupSettings);
+        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos, backupServers, spareBackupServers, backupSettings);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, backupServers).Select(deployment.StartBackupServerAsync));
@@ -172,6 +175,52 @@ public sealed class ClusterDeployment : IAsyncDisposable
         }
 
         return ServerHarness.StartServerAsync(Root, settings, name);
+    }
+
+    /// <summary>
+    /// Changes the backup server list for the processes started from now on (silos and backup servers
+    /// alike): <paramref name="listed"/> in that order, and <paramref name="leaving"/> being removed.
+    /// Running processes keep their list until restarted.
+    /// </summary>
+    public void SetBackupList(IReadOnlyList<int> listed, IReadOnlyList<int> leaving)
+    {
+        foreach (var key in _siloSettings.Keys.Where(key => key.StartsWith("Buckets:Backup:Servers:", StringComparison.Ordinal)).ToList())
+        {
+            _siloSettings.Remove(key);
+        }
+
+        foreach (var key in _backupSettings.Keys.Where(key => key.StartsWith("Backup:Cluster:Servers:", StringComparison.Ordinal) || key.StartsWith("Backup:Cluster:Leaving:", StringComparison.Ordinal)).ToList())
+        {
+            _backupSettings.Remove(key);
+        }
+
+        for (var i = 0; i < listed.Count; i++)
+        {
+            var key = i.ToString(CultureInfo.InvariantCulture);
+            _siloSettings["Buckets:Backup:Servers:" + key] = BackupServerUrl(listed[i]);
+            _backupSettings["Backup:Cluster:Servers:" + key] = BackupServerUrl(listed[i]);
+        }
+
+        for (var i = 0; i < leaving.Count; i++)
+        {
+            _backupSettings["Backup:Cluster:Leaving:" + i.ToString(CultureInfo.InvariantCulture)] = BackupServerUrl(leaving[i]);
+        }
+
+        _listed = [.. listed];
+    }
+
+    /// <summary>Stops backup server <paramref name="index"/> gracefully and starts it again with the current settings.</summary>
+    public async Task RestartBackupServerAsync(int index)
+    {
+        await Backup(index).StopGracefullyAsync(TimeSpan.FromSeconds(30));
+        await StartBackupServerAsync(index);
+    }
+
+    /// <summary>Stops silo <paramref name="index"/> gracefully and starts it again with the current settings.</summary>
+    public async Task RestartSiloAsync(int index)
+    {
+        await StopSiloGracefullyAsync(index);
+        await StartSiloAsync(index);
     }
 
     /// <summary>Backup server <paramref name="index"/>'s internal URL, as the server lists name it.</summary>
