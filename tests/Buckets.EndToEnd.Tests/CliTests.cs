@@ -123,6 +123,7 @@ public sealed class CliTests
         }
 
         Assert.Contains("below target: 0", all.Output, StringComparison.Ordinal);
+        Assert.Contains("moves:        last pass", all.Output, StringComparison.Ordinal);
 
         var json = await Cli.RunAsync([.. status, "--json"]);
         Assert.True(json.ExitCode == 0, json.Errors);

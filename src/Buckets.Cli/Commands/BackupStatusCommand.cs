@@ -10,8 +10,8 @@ namespace Buckets.Cli.Commands;
 
 /// <summary>
 /// <c>buckets backup status [--server URL]... [--json]</c>: the backup servers (<c>GET /admin/v1/cluster</c>
-/// on each): buckets held and kept per server, resync progress, the last integrity sweep, and the buckets
-/// below their replication target. Given one server it follows that server's list to the others; given
+/// on each): buckets held and kept per server, resync and move progress, the last integrity sweep, and
+/// the buckets below their replication target. Given one server it follows that server's list to the others; given
 /// several it asks exactly those. Exit 1 when a server did not answer.
 /// </summary>
 internal static class BackupStatusCommand
@@ -28,7 +28,7 @@ internal static class BackupStatusCommand
         };
         var json = new Option<bool>("--json") { Description = "Print each server's JSON answer, by server URL" };
         var adminToken = CommonOptions.AdminToken();
-        var command = new Command("status", "Show the backup servers: buckets per server, resync progress, the last integrity sweep, replication below target") { servers, json, adminToken };
+        var command = new Command("status", "Show the backup servers: buckets per server, resync and move progress, the last integrity sweep, replication below target") { servers, json, adminToken };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var given = parse.GetValue(servers) is { Length: > 0 } list ? list : [CommonOptions.DefaultServer];
@@ -116,6 +116,8 @@ internal static class BackupStatusCommand
 
             var resync = status.Resync;
             text.AppendLine(CultureInfo.InvariantCulture, $"  resync:       {(resync.Resyncing ? $"resyncing, {resync.BucketsCopied} buckets copied back ({resync.BytesCopied} bytes)" : resync.BucketsCopied > 0 ? $"done, {resync.BucketsCopied} buckets copied back" : "not resyncing")}{(resync.LastProblem is { } problem ? $"; last problem: {problem}" : "")}");
+            var moves = status.Moves;
+            text.AppendLine(CultureInfo.InvariantCulture, $"  moves:        {(moves.Passes == 0 ? "no pass yet" : $"last pass {moves.LastPassAt:u}: {moves.CopiedIn} copied in, {moves.Forgotten} forgotten, {moves.Waiting} waiting for their new replicas")}{(status.Leaving ? "; THIS SERVER IS LEAVING the list" : "")}{(moves.LastProblem is { } moveProblem ? $"; last problem: {moveProblem}" : "")}");
             var sweep = status.Sweep;
             if (sweep.Last is { } last)
             {
