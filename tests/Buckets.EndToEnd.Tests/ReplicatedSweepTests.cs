@@ -37,11 +37,13 @@ public sealed class ReplicatedSweepTests
         var values = await WriteAsync(cluster, apiKey);
         await AgreeAsync(cluster, id, "the three replicas to agree before the damage");
 
-        // One byte of one value in replica 1's change file: its checksum no longer matches.
-        var file = Directory.GetFiles(BucketLayout.PathOf(cluster.BackupDirectoryOf(1), id), "changes-*.englang").Single();
+        // One byte of one value in the replica 1 file that holds it: that line's checksum no longer matches.
+        var needle = Encoding.UTF8.GetBytes(values[2]);
+        var folder = BucketLayout.PathOf(cluster.BackupDirectoryOf(1), id);
+        var file = Directory.GetFiles(folder, "*.englang").FirstOrDefault(path => File.ReadAllBytes(path).AsSpan().IndexOf(needle) >= 0);
+        Assert.True(file is not null, $"value 2 is in no file of {folder}");
         var bytes = await File.ReadAllBytesAsync(file);
-        var at = bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(values[2]));
-        Assert.True(at >= 0, $"value 2 is not in {file}");
+        var at = bytes.AsSpan().IndexOf(needle);
         bytes[at] = (byte)'X';
         await File.WriteAllBytesAsync(file, bytes);
 
