@@ -34,6 +34,17 @@ public interface IBucketGrain : IGrainWithStringKey
     /// </summary>
     ValueTask<KeyReply[]?> RunAsync(IReadOnlyList<KeyCommand> commands, IReadOnlyList<WatchedKey>? watched = null);
 
+    /// <summary>
+    /// The change feed's read: up to <paramref name="maxChanges"/> changes after <paramref name="afterSeq"/>,
+    /// in order and without gaps, from memory while the bucket still holds them, else from its backup
+    /// server. When none is newer it waits up to <paramref name="wait"/> (bounded by
+    /// <c>Buckets:Feed:MaxWait</c>) for the next change; the page is empty when none came. Runs
+    /// interleaved with the bucket's other calls, so a waiting reader never holds up a write. The
+    /// first read starts the bucket's in-memory window of recent changes; a bucket nobody reads keeps none.
+    /// </summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    ValueTask<ChangePage> ReadChangesAsync(long afterSeq, int maxChanges, TimeSpan wait);
+
     /// <summary>Counts live entries and bytes and reports the policy and backup progress.</summary>
     ValueTask<BucketStats> GetStatsAsync();
 

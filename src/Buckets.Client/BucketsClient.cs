@@ -15,7 +15,7 @@ namespace Buckets.Client;
 /// HttpClient whose base address and Authorization header are set. Thread-safe. Refusals throw a
 /// <see cref="BucketsApiException"/> subclass; a missing entry is <c>null</c> or <c>false</c>, not an exception.
 /// </summary>
-public sealed class BucketsClient(HttpClient http)
+public sealed partial class BucketsClient(HttpClient http)
 {
     private const string KeysPath = "v1/keys";
     private static readonly MediaTypeHeaderValue Text = new("text/plain") { CharSet = "utf-8" };

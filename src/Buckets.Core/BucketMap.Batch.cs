@@ -48,6 +48,10 @@ public sealed partial class BucketMap
         var view = new Dictionary<string, KeyState>(StringComparer.Ordinal);
         var pending = default(Room);
         var outcomes = new WriteOutcome?[operations.Count];
+        // Every expired entry is removed (each an expiry change) before numbering starts, so no
+        // lookup or room check below removes one and the versions decided here are those the apply gives.
+        // The sweep keeps expired entries few, so this is normally a heap peek.
+        ReclaimExpired(now, int.MaxValue);
         var seq = LastSeq;
         var failed = false;
         for (var i = 0; i < operations.Count; i++)

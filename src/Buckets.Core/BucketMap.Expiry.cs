@@ -14,6 +14,9 @@ public sealed partial class BucketMap
     /// <summary>True when some entry carries an expiry (the grain only needs its timer then).</summary>
     public bool HasExpiringEntries => _expiryQueue.Count > 0;
 
+    /// <summary>The earliest expiry of a live entry, or <c>null</c> when none expires (stale heap items are dropped on the way).</summary>
+    public DateTimeOffset? NextExpiry => OldestExpiry();
+
     /// <summary>Removes up to <paramref name="max"/> expired entries, earliest first; returns how many.</summary>
     public int ReclaimExpired(DateTimeOffset now, int max)
     {
@@ -24,7 +27,7 @@ public sealed partial class BucketMap
             _expiryQueue.Dequeue();
             if (IsCurrent(item, expiresAt))
             {
-                RemoveExpired(item.Slot);
+                RemoveExpired(item.Slot, now);
                 removed++;
             }
         }

@@ -30,6 +30,9 @@ public sealed partial class BucketMap
     /// <summary>Where changes are recorded for the backup server; <c>null</c> records nothing.</summary>
     public ChangeJournal? Journal { get; set; }
 
+    /// <summary>The latest changes kept for the change feed while someone follows the bucket; <c>null</c> keeps none.</summary>
+    public ChangeWindow? Feed { get; set; }
+
     /// <summary>Entries reclaimed because they expired, since creation.</summary>
     public long Expirations { get; private set; }
 
@@ -150,14 +153,20 @@ public sealed partial class BucketMap
             return slot;
         }
 
-        RemoveExpired(slot);
+        RemoveExpired(slot, now);
         return -1;
     }
 
     private long Record(ChangeKind kind, DateTimeOffset now, string key, byte[]? value = null, DateTimeOffset? expiresAt = null)
     {
         LastSeq++;
-        Journal?.Append(new BucketChange(LastSeq, now, kind, key, value, expiresAt));
+        if (Journal is not null || Feed is not null)
+        {
+            var change = new BucketChange(LastSeq, now, kind, key, value, expiresAt);
+            Journal?.Append(change);
+            Feed?.Append(change);
+        }
+
         return LastSeq;
     }
 
@@ -187,8 +196,22 @@ public sealed partial class BucketMap
         _table.Remove(slot);
     }
 
-    private void RemoveExpired(int slot)
+    /// <summary>
+    /// An expiry is a change like any other: numbered, journaled for the backup server and reported
+    /// by the feed, with the deadline it reached. Only a bucket that records changes decodes the key.
+    /// </summary>
+    private void RemoveExpired(int slot, DateTimeOffset now)
     {
+        if (Journal is not null || Feed is not null)
+        {
+            var key = Encoding.UTF8.GetString(EntryTable.KeyOf(_table.Data(slot)));
+            Record(ChangeKind.Expired, now, key, null, Ticks(_table.ExpiresAtTicks(slot)));
+        }
+        else
+        {
+            LastSeq++;
+        }
+
         Remove(slot);
         Expirations++;
     }

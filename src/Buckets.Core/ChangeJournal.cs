@@ -1,3 +1,5 @@
+using Buckets.Abstractions;
+
 namespace Buckets.Core;
 
 /// <summary>

@@ -30,6 +30,7 @@ public sealed partial class BucketGrain
         _map.ResetSequence(_map.LastSeq + 1);
         var previous = _policy.Durability;
         _policy = policy;
+        RecordFeedOnlyChange(ChangeKind.Policy, policy);
         ResetJournal(backupHoldsState: false);
         if (_replicas.IsEnabled)
         {
@@ -90,6 +91,7 @@ public sealed partial class BucketGrain
 
         // Restoring is a change like any other: it gets the next sequence number and history goes on.
         ReplaceState(state, _map.LastSeq + 1, restoredPolicy, backupHoldsState: false);
+        RecordFeedOnlyChange(ChangeKind.Restore, restoredPolicy);
         if (_replicas.IsEnabled)
         {
             await StoreStateAsync(null);

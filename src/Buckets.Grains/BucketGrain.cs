@@ -2,6 +2,7 @@ using Buckets.Abstractions;
 using Buckets.Abstractions.Backup;
 using Buckets.Core;
 using Buckets.Grains.Backup;
+using Buckets.Core.Feed;
 using Buckets.Grains.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
 {
     private readonly LimitsOptions _limits;
     private readonly BucketGrainOptions _options;
+    private readonly ChangeFeedOptions _feed;
     private readonly TimeProvider _time;
     private readonly BucketsMetrics _metrics;
     private readonly BackupReplicas _replicas;
@@ -38,6 +40,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     public BucketGrain(
         IOptions<LimitsOptions> limits,
         IOptions<BucketGrainOptions> options,
+        IOptions<ChangeFeedOptions> feed,
         TimeProvider time,
         BucketsMetrics metrics,
         BackupReplicas replicas,
@@ -50,6 +53,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     {
         _limits = limits.Value;
         _options = options.Value;
+        _feed = feed.Value;
         _time = time;
         _metrics = metrics;
         _replicas = replicas;
@@ -77,6 +81,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GrainsLog.Deactivating(_logger, BucketId, reason.ReasonCode.ToString());
+        ReleaseFeedReaders();
         if (_link.Serves && reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating)
         {
             await LeaveStateInPiecesAsync(cancellationToken);
@@ -263,5 +268,6 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _memory.AddHeldBytes(held - _reportedHeldBytes);
         _reportedHeldBytes = held;
         TrackUnstoredChanges();
+        WakeFeedReaders();
     }
 }

@@ -11,9 +11,19 @@ public sealed class BucketGrainOptions
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How often a bucket with expiring entries reclaims expired ones.</summary>
+    /// <summary>
+    /// Longest a bucket with expiring entries waits between expiry sweeps. Sweeps are due at the
+    /// earliest deadline, so this only bounds how long a clock change can delay one.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Pause between sweeps while more entries are due than one sweep removes (and the least wait for
+    /// a deadline), so requests run in between. Default 1 ms.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
+    public TimeSpan ExpiryCatchUpDelay { get; set; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Most expired entries reclaimed per sweep, so a sweep never stalls requests.</summary>
     [Range(1, 1_000_000)]

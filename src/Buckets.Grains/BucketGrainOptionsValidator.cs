@@ -20,6 +20,11 @@ public sealed class BucketGrainOptionsValidator : IValidateOptions<BucketGrainOp
             failures.Add($"{BucketGrainOptions.SectionName}:PullMaxBytes ({options.PullMaxBytes}) must be at least {BucketGrainOptions.SectionName}:BatchMaxBytes ({options.BatchMaxBytes}).");
         }
 
+        if (options.ExpiryCatchUpDelay > options.ExpirySweepInterval)
+        {
+            failures.Add($"{BucketGrainOptions.SectionName}:ExpiryCatchUpDelay ({options.ExpiryCatchUpDelay}) must not exceed {BucketGrainOptions.SectionName}:ExpirySweepInterval ({options.ExpirySweepInterval}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

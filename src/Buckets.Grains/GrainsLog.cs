@@ -52,4 +52,7 @@ internal static partial class GrainsLog
 
     [LoggerMessage(1016, LogLevel.Debug, "Bucket {BucketId}: backup server {Replica} came back without the data it confirmed; it is sent the whole state")]
     public static partial void ReplicaForgotten(ILogger logger, string bucketId, string replica);
+
+    [LoggerMessage(1017, LogLevel.Warning, "Bucket {BucketId}: backup server {Replica} could not give the stored changes a feed reader asked for; trying the next")]
+    public static partial void FeedBackupReadFailed(ILogger logger, string bucketId, string replica, Exception exception);
 }

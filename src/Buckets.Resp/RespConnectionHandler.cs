@@ -49,7 +49,12 @@ public sealed class RespConnectionHandler(RespServer server) : ConnectionHandler
         var input = connection.Transport.Input;
         var output = connection.Transport.Output;
         var remote = connection.RemoteEndPoint as System.Net.IPEndPoint;
-        var session = new RespSession(server, id, remote);
+        using var session = new RespSession(server, id, remote) { Output = output, Abort = connection.Abort };
+        await ServeSessionAsync(connection, session, input, output, id, remote);
+    }
+
+    private async Task ServeSessionAsync(ConnectionContext connection, RespSession session, PipeReader input, PipeWriter output, long id, System.Net.IPEndPoint? remote)
+    {
         var parser = new RespParser(server.ParserLimits);
         var commands = new List<byte[][]>();
         var max = server.Options.MaxPendingReplies;
@@ -81,21 +86,30 @@ public sealed class RespConnectionHandler(RespServer server) : ConnectionHandler
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
 
-            if (commands.Count > 0)
+            await session.OutputLock.WaitAsync(connection.ConnectionClosed);
+            try
             {
-                await session.RunAsync(commands, output);
-                commands.Clear();
-            }
+                if (commands.Count > 0)
+                {
+                    await session.RunAsync(commands, output);
+                    commands.Clear();
+                }
 
-            if (malformed is not null)
-            {
-                RespLog.ProtocolError(server.Logger, id, remote?.ToString(), malformed.Message);
-                RespWriter.Error(output, "ERR Protocol error: " + malformed.Message);
+                if (malformed is not null)
+                {
+                    RespLog.ProtocolError(server.Logger, id, remote?.ToString(), malformed.Message);
+                    RespWriter.Error(output, "ERR Protocol error: " + malformed.Message);
+                    await FlushAsync(output);
+                    break;
+                }
+
                 await FlushAsync(output);
-                break;
+            }
+            finally
+            {
+                session.OutputLock.Release();
             }
 
-            await FlushAsync(output);
             if (result.IsCompleted || result.IsCanceled)
             {
                 break;

@@ -22,4 +22,7 @@ internal static partial class RespLog
 
     [LoggerMessage(8006, LogLevel.Information, "RESP authentication failed from {Remote}")]
     public static partial void AuthenticationFailed(ILogger logger, string? remote);
+
+    [LoggerMessage(8007, LogLevel.Warning, "RESP connection {ConnectionId} fell {Buffered} notifications behind its subscription; disconnected")]
+    public static partial void SubscriberTooSlow(ILogger logger, long connectionId, int buffered);
 }

@@ -19,6 +19,8 @@ public sealed class RespServer
         IGrainFactory grains,
         IApiKeyValidator apiKeys,
         AuthFailureLimiter failures,
+        IOptions<Core.Feed.ChangeFeedOptions> feed,
+        Core.Feed.FeedSubscriptions subscriptions,
         TimeProvider time,
         ILogger<RespServer> logger)
     {
@@ -26,6 +28,8 @@ public sealed class RespServer
         _grains = grains;
         ApiKeys = apiKeys;
         Failures = failures;
+        Feed = feed.Value;
+        Subscriptions = subscriptions;
         Time = time;
         Logger = logger;
         // A bulk is a key or a value: the larger of the two limits bounds it.
@@ -36,6 +40,12 @@ public sealed class RespServer
     }
 
     public RespOptions Options { get; }
+
+    /// <summary>The change feed's bounds, which SUBSCRIBE shares with <c>GET /v1/changes</c>.</summary>
+    public Core.Feed.ChangeFeedOptions Feed { get; }
+
+    /// <summary>This silo's open change streams (SSE and subscriptions).</summary>
+    public Core.Feed.FeedSubscriptions Subscriptions { get; }
 
     public RespParserLimits ParserLimits { get; }
 

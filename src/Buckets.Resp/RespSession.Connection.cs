@@ -15,7 +15,7 @@ internal sealed partial class RespSession
     private const string RedisVersion = "7.2.0";
 
     private static readonly HashSet<string> ConnectionCommands =
-        ["AUTH", "HELLO", "PING", "ECHO", "QUIT", "RESET", "SELECT", "CLIENT", "COMMAND", "INFO", "TIME", "CONFIG", "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH"];
+        ["AUTH", "HELLO", "PING", "ECHO", "QUIT", "RESET", "SELECT", "CLIENT", "COMMAND", "INFO", "TIME", "CONFIG", "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE"];
 
     /// <summary>What CONFIG GET answers: the settings clients and redis-benchmark ask for at connect.</summary>
     private static readonly (string Name, string Value)[] ConfigValues =
@@ -27,6 +27,12 @@ internal sealed partial class RespSession
     {
         switch (name)
         {
+            case "PING" when args.Length == 1 && InSubscribedMode:
+                // A subscribed RESP2 connection answers PING as a message, as Redis does.
+                RespWriter.ArrayHeader(output, 2);
+                RespWriter.Bulk(output, "pong");
+                RespWriter.Bulk(output, "");
+                break;
             case "PING" when args.Length == 1:
                 RespWriter.Status(output, "PONG");
                 break;
@@ -73,6 +79,7 @@ internal sealed partial class RespSession
 
     private void Reset()
     {
+        StopPump();
         _multi = null;
         _watched = null;
         _run.Clear();

@@ -39,7 +39,7 @@ internal sealed partial class RespSession(RespServer server, long id, IPEndPoint
             }
 
             var name = Encoding.Latin1.GetString(args[0]);
-            if (Authenticated && _multi is null && KeyCommands.TryTranslate(name, args, server.Options, out var translation))
+            if (Authenticated && _multi is null && !InSubscribedMode && KeyCommands.TryTranslate(name, args, server.Options, out var translation))
             {
                 _run.Add(translation);
                 if (_run.Count >= server.MaxRun)
@@ -138,6 +138,12 @@ internal sealed partial class RespSession(RespServer server, long id, IPEndPoint
             return;
         }
 
+        if (InSubscribedMode && !AllowedWhileSubscribed(name))
+        {
+            RespWriter.Error(output, $"ERR Can't execute '{name.ToLowerInvariant()}': only (P)SUBSCRIBE / (P)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+
         if (_multi is not null && name is not ("EXEC" or "DISCARD" or "MULTI" or "WATCH" or "QUIT" or "RESET"))
         {
             Queue(name, args, output);
@@ -170,6 +176,12 @@ internal sealed partial class RespSession(RespServer server, long id, IPEndPoint
                 break;
             case "INFO":
                 await InfoAsync(args, output);
+                break;
+            case "SUBSCRIBE" or "PSUBSCRIBE":
+                await SubscribeAsync(args, name == "PSUBSCRIBE", output);
+                break;
+            case "UNSUBSCRIBE" or "PUNSUBSCRIBE":
+                Unsubscribe(args, name == "PUNSUBSCRIBE", output);
                 break;
             default:
                 Connection(name, args, output);

@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Buckets.Benchmarks.Tools;
 
 // Benchmarks, in Release: dotnet run -c Release --project tests/Buckets.Benchmarks -- --filter '*'
-// Helper tools of tests/load/run-load.sh: dotnet Buckets.Benchmarks.dll tool <gen-log|gen-redis|replay|load|put|idle-buckets|map-memory> --name value ...
+// Helper tools of tests/load/run-load.sh: dotnet Buckets.Benchmarks.dll tool <gen-log|gen-redis|replay|load|put|idle-buckets|map-memory|feed> --name value ...
 if (args.Length > 0 && args[0] == "tool")
 {
     var command = args.Length > 1 ? args[1] : "";
@@ -16,6 +16,7 @@ if (args.Length > 0 && args[0] == "tool")
         "put" => await HttpPutTool.RunAsync(options),
         "idle-buckets" => await IdleBucketsTool.RunAsync(options),
         "map-memory" => MapMemoryTool.Run(options),
+        "feed" => await FeedTool.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -25,6 +26,6 @@ return 0;
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Buckets.Benchmarks tool gen-log|gen-redis|replay|load|put|idle-buckets|map-memory --name value ...");
+    Console.Error.WriteLine("usage: Buckets.Benchmarks tool gen-log|gen-redis|replay|load|put|idle-buckets|map-memory|feed --name value ...");
     return 2;
 }

@@ -1,3 +1,4 @@
+using Buckets.Abstractions;
 
 namespace Buckets.Core.Tests;
 

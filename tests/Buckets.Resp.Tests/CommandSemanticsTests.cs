@@ -1,4 +1,5 @@
 using System.Text;
+using Buckets.Abstractions;
 using Buckets.Abstractions.Commands;
 using Buckets.Core;
 using Buckets.Resp.Commands;

@@ -69,6 +69,29 @@ public sealed class ClientTests(BucketsApiFactory factory) : IDisposable
     }
 
     [Fact]
+    public async Task ChangesYieldsEveryChangeAfterANumberInOrder()
+    {
+        var buckets = await NewTenantAsync();
+        var first = await buckets.SetStringAsync("a", "1", cancellationToken: Ct);
+        await buckets.SetStringAsync("b", "2", cancellationToken: Ct);
+        await buckets.DeleteAsync("a", cancellationToken: Ct);
+
+        var changes = new List<Contracts.Http.ChangeEventResponse>();
+        await foreach (var change in buckets.ChangesAsync(first.Version - 1, TimeSpan.FromSeconds(1), Ct))
+        {
+            changes.Add(change);
+            if (changes.Count == 3)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal([first.Version, first.Version + 1, first.Version + 2], changes.Select(change => change.Change));
+        Assert.Equal(["set", "set", "delete"], changes.Select(change => change.Kind));
+        Assert.Equal(["a", "b", "a"], changes.Select(change => change.Key));
+    }
+
+    [Fact]
     public async Task ListKeysStreamsEveryPageOverCursors()
     {
         var buckets = await NewTenantAsync();

@@ -33,6 +33,7 @@ public sealed partial class OpenApiDocumentTests(BucketsApiFactory factory)
         ("PUT", "/v1/bucket/policy", [200, 400, 401, 413, 415, 429, 503]),
         ("GET", "/v1/bucket/export", [200, 400, 401, 429, 503]),
         ("DELETE", "/v1/bucket", [204, 401, 429, 503]),
+        ("GET", "/v1/changes", [200, 400, 401, 409, 410, 429, 503]),
         ("POST", "/admin/keys", [201, 400, 401, 413, 415, 429]),
         ("POST", "/admin/keys/{id}/revoke", [200, 400, 401, 429]),
         ("POST", "/admin/buckets/{bucketId}/restore", [200, 400, 401, 404, 410, 422, 429, 503]),

@@ -26,6 +26,9 @@ public static class InternalBackupEndpoints
     // One page of bucket ids is a few tens of bytes each: bounded well below any response limit.
     private const int MaxListPage = 10_000;
 
+    // Changes per ranged read: a feed page's worth, so one read never parses a bucket's whole history.
+    private const int MaxChangesPage = 100_000;
+
     public static IEndpointRouteBuilder MapInternalBackupEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/internal/v1").RequireInternalToken().WithTags("Internal");
@@ -33,6 +36,7 @@ public static class InternalBackupEndpoints
         group.MapPost("/buckets/{bucketId}/batches", StoreBatchAsync);
         group.MapUploadEndpoints();
         group.MapGet("/buckets/{bucketId}/state", ReadStateAsync);
+        group.MapGet("/buckets/{bucketId}/changes", ReadChangesAsync);
         group.MapDelete("/buckets/{bucketId}", EraseAsync);
         group.MapGet("/buckets", ListBuckets);
         group.MapGet("/buckets/{bucketId}/replica", ReadReplicaAsync);
@@ -123,6 +127,31 @@ public static class InternalBackupEndpoints
         {
             return TypedResults.Problem(detail: e.Message, statusCode: StatusCodes.Status410Gone, title: "That point is no longer kept.");
         }
+    }
+
+    /// <summary>The change feed's ranged read (<see cref="ChangeHistory"/>): lines as the body, where history starts in a header.</summary>
+    private static async Task<IResult> ReadChangesAsync(string bucketId, long? after, int? limit, IBackupStore store, ReplicaResync resync, IOptions<UploadOptions> options, HttpContext http)
+    {
+        if ((InternalRequests.CheckBucketId(bucketId) ?? NotSynced(resync, bucketId)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (after is not { } afterSeq || afterSeq < 0 || limit is not (>= 1 and <= MaxChangesPage))
+        {
+            return InternalRequests.BadRequest($"'after' must be a change number (0 or more) and 'limit' 1 to {MaxChangesPage}.");
+        }
+
+        // One answer stays within what this server accepts as one request, so it is bounded the same way.
+        var maxBytes = (int)Math.Min(int.MaxValue, options.Value.MaxRequestBytes);
+        if (await ChangeHistory.ReadAsync(store, bucketId, afterSeq, limit.Value, maxBytes, http.RequestAborted) is not { } changes)
+        {
+            return TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        http.Response.Headers[InternalBackupRoutes.OldestAfterHeader] = changes.OldestAfter.ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers[InternalBackupRoutes.LastSeqHeader] = changes.LastSeq.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Bytes(changes.Englang, EnglangResponseType);
     }
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Damaged(BackupCorruptException e) =>

@@ -78,6 +78,16 @@ public static class InternalBackupRoutes
     public static string UploadCommit(string bucketId, string uploadId, long epoch, bool snapshot, long toSeq) =>
         $"/internal/v1/buckets/{bucketId}/uploads/{uploadId}/commit{BatchQuery(epoch, snapshot, toSeq)}";
 
+    /// <summary>Response header of a read of changes: the smallest number a reader may resume after.</summary>
+    public const string OldestAfterHeader = "Buckets-Oldest-After";
+
+    /// <summary>
+    /// GET: the stored change lines after <paramref name="afterSeq"/> (at most <paramref name="limit"/>), as
+    /// Englang; the oldest number one may resume after and the last stored change in headers. For the change feed.
+    /// </summary>
+    public static string Changes(string bucketId, long afterSeq, int limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"/internal/v1/buckets/{bucketId}/changes?after={afterSeq}&limit={limit}");
+
     /// <summary>Reads one of the numeric headers above from an answer; a missing or malformed one is invalid data.</summary>
     public static long ReadHeader(HttpResponseMessage response, string name)
     {

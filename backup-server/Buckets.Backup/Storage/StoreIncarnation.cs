@@ -17,16 +17,36 @@ public sealed class StoreIncarnation
         var directory = Path.GetFullPath(options.Value.DataDirectory);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
-        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing)
-        {
-            Id = existing;
-            return;
-        }
-
-        Id = Guid.NewGuid().ToString("N");
-        DurableFiles.WriteAtomically(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(Id + "\n")));
+        Id = Read(path) ?? Create(path);
     }
 
     /// <summary>The id, 32 hex digits.</summary>
     public string Id { get; }
+
+    private static string? Read(string path) =>
+        File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } existing ? existing : null;
+
+    /// <summary>Writes a new id under a temporary name of its own, then moves it in unless another store on the same directory (a test cluster's silos) was first.</summary>
+    private static string Create(string path)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var temp = $"{path}.{id}{FileNames.TempSuffix}";
+        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(id + "\n"));
+            DurableFiles.Sync(stream);
+        }
+
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+            DurableFiles.SyncDirectory(Path.GetDirectoryName(path)!);
+            return id;
+        }
+        catch (IOException) when (Read(path) is { } first)
+        {
+            File.Delete(temp);
+            return first;
+        }
+    }
 }

@@ -17,12 +17,18 @@ internal static class EventParser
 
         if (c.TryConsume("deleted "u8))
         {
-            if (!c.ReadQuoted(out var key) || !ReadChange(ref c, out var seq))
+            if (!c.ReadQuoted(out var key))
             {
                 return false;
             }
 
-            record = new DeleteRecord(at, bucketId, seq, key);
+            var expired = c.TryConsume(" as it expired"u8);
+            if (!ReadChange(ref c, out var seq))
+            {
+                return false;
+            }
+
+            record = new DeleteRecord(at, bucketId, seq, key, expired);
             return true;
         }
 

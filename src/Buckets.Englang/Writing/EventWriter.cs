@@ -18,6 +18,11 @@ internal static class EventWriter
             case DeleteRecord delete:
                 line.Append("deleted "u8);
                 line.AppendQuoted(delete.Key);
+                if (delete.Expired)
+                {
+                    line.Append(" as it expired"u8);
+                }
+
                 AppendChange(ref line, delete.Seq);
                 break;
             case ExpireRecord expire:

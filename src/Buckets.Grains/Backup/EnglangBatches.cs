@@ -26,6 +26,7 @@ internal static class EnglangBatches
                 ChangeKind.Set => new SetRecord(change.At, bucketId, change.Seq, change.Key, change.Value!, change.ExpiresAt),
                 ChangeKind.Expire => new ExpireRecord(change.At, bucketId, change.Seq, change.Key, change.ExpiresAt),
                 ChangeKind.Clear => new ClearRecord(change.At, bucketId, change.Seq),
+                ChangeKind.Expired => new DeleteRecord(change.At, bucketId, change.Seq, change.Key, Expired: true),
                 _ => new DeleteRecord(change.At, bucketId, change.Seq, change.Key),
             };
             EnglangWriter.Write(record, buffer);
@@ -128,8 +129,10 @@ internal static class EnglangBatches
         return result.State;
     }
 
-    public static BucketPolicy Policy(ReplayState state) =>
-        new(ParseDurability(state.Durability), state.DefaultTtl is { } ttl ? (long)ttl.TotalSeconds : null);
+    public static BucketPolicy Policy(ReplayState state) => Policy(state.Durability, state.DefaultTtl);
+
+    public static BucketPolicy Policy(string durability, TimeSpan? defaultTtl) =>
+        new(ParseDurability(durability), defaultTtl is { } ttl ? (long)ttl.TotalSeconds : null);
 
     public static string DurabilityName(Durability durability) => durability switch
     {

@@ -21,6 +21,13 @@ public interface IBackupClient
     /// <summary>Reads the saved state at a point, as an Englang snapshot in consecutive pieces; <c>null</c> when the bucket has no backup.</summary>
     Task<IReadOnlyList<byte[]>?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The stored change lines after <paramref name="afterSeq"/> (at most <paramref name="maxChanges"/>),
+    /// for the change feed; <c>null</c> when the bucket has no backup here or this client cannot read changes.
+    /// </summary>
+    Task<StoredChanges?> ReadChangesAsync(string bucketId, long afterSeq, int maxChanges, CancellationToken cancellationToken) =>
+        Task.FromResult<StoredChanges?>(null);
+
     /// <summary>Deletes the bucket's backup files, leaving an audit line without data.</summary>
     Task EraseAsync(string bucketId, CancellationToken cancellationToken);
 }

@@ -52,6 +52,14 @@ public static class RespWriter
     /// <summary>The null array of RESP2 (<c>*-1</c>, EXEC after a watched key changed); <c>_</c> in RESP3.</summary>
     public static void NullArray(IBufferWriter<byte> output, int protocol) => output.Write(protocol >= 3 ? "_\r\n"u8 : "*-1\r\n"u8);
 
+    /// <summary>A push header in RESP3 (<c>&gt;N</c>: pub/sub messages), an array header in RESP2.</summary>
+    public static void PushHeader(IBufferWriter<byte> output, int count, int protocol)
+    {
+        output.Write(protocol >= 3 ? ">"u8 : "*"u8);
+        Digits(output, count);
+        output.Write(CrLf);
+    }
+
     public static void ArrayHeader(IBufferWriter<byte> output, int count)
     {
         output.Write("*"u8);

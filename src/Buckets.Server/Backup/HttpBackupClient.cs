@@ -86,6 +86,20 @@ public sealed class HttpBackupClient(IHttpClientFactory clients, Uri server, Int
         return await ReadPiecesAsync(response, deadline.Token);
     }
 
+    public async Task<StoredChanges?> ReadChangesAsync(string bucketId, long afterSeq, int maxChanges, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(_options.TransferTimeout, cancellationToken);
+        using var response = await SendAsync(HttpMethod.Get, InternalBackupRoutes.Changes(bucketId, afterSeq, maxChanges), null, deadline.Token, HttpCompletionOption.ResponseHeadersRead);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        var englang = await response.Content.ReadAsByteArrayAsync(deadline.Token);
+        return new StoredChanges(englang, InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.OldestAfterHeader), InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.LastSeqHeader));
+    }
+
     public async Task EraseAsync(string bucketId, CancellationToken cancellationToken)
     {
         using var deadline = Deadline(_options.RequestTimeout, cancellationToken);

@@ -35,5 +35,8 @@ public sealed class InProcessBackupClient(IBackupStore store, BackupIngest inges
         }
     }
 
+    public Task<StoredChanges?> ReadChangesAsync(string bucketId, long afterSeq, int maxChanges, CancellationToken cancellationToken) =>
+        ChangeHistory.ReadAsync(store, bucketId, afterSeq, maxChanges, int.MaxValue, cancellationToken);
+
     public Task EraseAsync(string bucketId, CancellationToken cancellationToken) => store.EraseAsync(bucketId, time.GetUtcNow(), cancellationToken);
 }

@@ -48,6 +48,7 @@ public static class ApiHostingExtensions
         app.MapKeyOperationEndpoints();
         app.MapBatchEndpoints();
         app.MapBucketEndpoints();
+        app.MapChangesEndpoints();
         app.MapReplicationEndpoints();
         if (app.Services.GetService<IBackupStore>() is not null)
         {

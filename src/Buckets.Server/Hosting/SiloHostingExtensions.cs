@@ -1,6 +1,7 @@
 using System.Net;
 using Buckets.Cluster;
 using Buckets.Core;
+using Buckets.Core.Feed;
 using Buckets.Grains;
 using Buckets.Grains.Memory;
 using Buckets.Hosting;
@@ -21,6 +22,9 @@ public static class SiloHostingExtensions
     /// <summary>Orleans failure-detection settings (probe timeouts, missed probes), bound as ClusterMembershipOptions.</summary>
     public const string MembershipSection = "Buckets:Membership";
 
+    /// <summary>Orleans grain directory settings, bound as GrainDirectoryOptions (<c>RangeLeaseDuration</c>).</summary>
+    public const string GrainDirectorySection = "Buckets:GrainDirectory";
+
     // Orleans opens no client gateway on port 0. Nothing here uses an Orleans client (the HTTP API
     // and the backup server talk HTTP), and an open gateway would let any process that knows the
     // cluster and service ids call every bucket grain.
@@ -40,6 +44,17 @@ public static class SiloHostingExtensions
                 o.ServiceId = hosting.ServiceId;
             });
             silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration(MembershipSection);
+
+            // After a silo dies, the directory keeps its grains from re-activating elsewhere for the range
+            // lease (Orleans' default 30 s, counted from the estimated failure), so that a silo that was
+            // only cut off has time to learn it was declared dead and stop. A bucket does not depend on
+            // it for its writes (an activation must win an epoch from its backup replicas, and a zombie
+            // is fenced there), so the lease is twice the failure-detection window, as Orleans computes
+            // it when asked to, unless set.
+            silo.Services.AddOptions<GrainDirectoryOptions>()
+                .Configure<IOptions<ClusterMembershipOptions>>((directory, membership) =>
+                    directory.RangeLeaseDuration = 2 * membership.Value.ProbeTimeout * membership.Value.NumMissedProbesLimit)
+                .BindConfiguration(GrainDirectorySection);
             if (hosting.Profile == HostingProfile.Cluster)
             {
                 UseCluster(silo, builder.Configuration, hosting);
@@ -88,6 +103,9 @@ public static class SiloHostingExtensions
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BucketGrainOptions>().BindConfiguration(BucketGrainOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<BucketGrainOptions>, BucketGrainOptionsValidator>();
+        services.AddOptions<ChangeFeedOptions>().BindConfiguration(ChangeFeedOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChangeFeedOptions>, ChangeFeedOptionsValidator>();
+        services.TryAddSingleton<FeedSubscriptions>();
         services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);

@@ -23,7 +23,7 @@ public sealed class ChaosTests
     private const int WriteRoundsBeforeKill = 3;
     private const int WriteRoundsAfterKill = 3;
     private const int Parallelism = 16;
-    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task KillingASiloMidLoadLosesNoAcknowledgedCriticalWrite()

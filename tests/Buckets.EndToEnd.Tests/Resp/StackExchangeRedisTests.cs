@@ -55,6 +55,30 @@ public sealed class StackExchangeRedisTests(RespSilo silo)
     }
 
     [Fact]
+    public async Task KeyspaceNotificationsReportWritesAndExpiriesInOrder()
+    {
+        var (apiKey, _) = await silo.NewBucketAsync();
+        await using var redis = await RespSilo.ConnectAsync(silo.Port, apiKey);
+        var keyspace = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var keyevents = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var subscriber = redis.GetSubscriber();
+        await subscriber.SubscribeAsync(RedisChannel.Literal("__keyspace@0__:flash"), (_, message) => keyspace.Enqueue(message!));
+        await subscriber.SubscribeAsync(RedisChannel.Pattern("__keyevent@0__:*"), (channel, message) => keyevents.Enqueue($"{channel}={message}"));
+        var db = redis.GetDatabase();
+
+        Assert.True(await db.StringSetAsync("flash", "f", TimeSpan.FromMilliseconds(500)));
+        Assert.True(await db.StringSetAsync("other", "o"));
+        await Infrastructure.Poll.UntilAsync(
+            () => Task.FromResult((keyspace.Count, keyevents.Count)),
+            counts => counts is { Item1: >= 2, Item2: >= 3 },
+            TimeSpan.FromSeconds(10),
+            "'flash' to be reported set and then expired");
+
+        Assert.Equal(["set", "expired"], keyspace.ToArray());
+        Assert.Equal(["__keyevent@0__:set=flash", "__keyevent@0__:set=other", "__keyevent@0__:expired=flash"], keyevents.ToArray());
+    }
+
+    [Fact]
     public async Task TransactionsApplyTogetherAndConditionsUseWatch()
     {
         var (apiKey, _) = await silo.NewBucketAsync();

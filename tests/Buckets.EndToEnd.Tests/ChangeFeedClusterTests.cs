@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Buckets.Contracts.Http;
+using Buckets.EndToEnd.Tests.Infrastructure;
+
+namespace Buckets.EndToEnd.Tests;
+
+/// <summary>
+/// The change feed across a silo crash: subscribers follow buckets through any live silo while
+/// writes go on, one silo of three is killed, and every subscriber ends with every acknowledged
+/// change of its bucket, in order and without gaps. Critical buckets, so an acknowledged write is
+/// stored before its 2xx and is never lost with a silo.
+/// </summary>
+[Trait("Category", "E2E")]
+public sealed class ChangeFeedClusterTests
+{
+    private const int Buckets = 10;
+    private const int SubscribersPerBucket = 2;
+    private const int WritesPerBucketBeforeKill = 15;
+    private const int WritesPerBucketAfterKill = 15;
+    private const int Victim = 1;
+    private static readonly TimeSpan CatchUpBound = TimeSpan.FromSeconds(40);
+
+    [Fact]
+    public async Task EverySubscriberEndsWithEveryAcknowledgedChangeWhenASiloIsKilled()
+    {
+        await using var cluster = await ClusterDeployment.StartAsync(silos: 3);
+        using var admin = cluster.Silo(0).CreateClient(Deployment.AdminToken);
+        var keys = new List<MintKeyResponse>();
+        for (var b = 0; b < Buckets; b++)
+        {
+            keys.Add((await (await admin.PostAsJsonAsync("/admin/keys", new MintKeyRequest(null))).Content.ReadFromJsonAsync<MintKeyResponse>())!);
+            using var tenant = cluster.Silo(b % 3).CreateClient(keys[b].ApiKey);
+            using var policy = await tenant.PutAsJsonAsync("/v1/bucket/policy", new BucketPolicyDto("critical", null));
+            Assert.Equal(HttpStatusCode.OK, policy.StatusCode);
+        }
+
+        var starts = new long[Buckets];
+        for (var b = 0; b < Buckets; b++)
+        {
+            using var tenant = cluster.Silo(0).CreateClient(keys[b].ApiKey);
+            starts[b] = (await (await tenant.GetAsync("/v1/bucket")).Content.ReadFromJsonAsync<BucketStatsResponse>())!.LastChange;
+        }
+
+        var acknowledged = Enumerable.Range(0, Buckets).Select(_ => new ConcurrentDictionary<long, string>()).ToArray();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(80));
+        var subscribers = Enumerable.Range(0, Buckets * SubscribersPerBucket)
+            .Select(s => new Subscriber(cluster, keys[s % Buckets].ApiKey, starts[s % Buckets], s))
+            .ToList();
+        var following = subscribers.Select(subscriber => Task.Run(() => subscriber.FollowAsync(stop.Token))).ToList();
+
+        await WriteRoundsAsync(cluster, keys, acknowledged, WritesPerBucketBeforeKill, 0);
+        cluster.KillSilo(Victim);
+        await WriteRoundsAsync(cluster, keys, acknowledged, WritesPerBucketAfterKill, WritesPerBucketBeforeKill);
+
+        // Every acknowledged change reaches every subscriber of its bucket within the bound.
+        var lastAcknowledged = acknowledged.Select(changes => changes.Keys.DefaultIfEmpty(0).Max()).ToArray();
+        await Poll.UntilAsync(
+            () => Task.FromResult(subscribers.Count(s => s.LastSeen < lastAcknowledged[s.Index % Buckets])),
+            behind => behind == 0,
+            CatchUpBound,
+            "every subscriber to reach its bucket's last acknowledged change");
+        await stop.CancelAsync();
+        await Task.WhenAll(following);
+
+        foreach (var subscriber in subscribers)
+        {
+            var bucket = subscriber.Index % Buckets;
+            var seen = subscriber.Seen;
+            // In order and without gaps from where it started, and every acknowledged change with its value.
+            Assert.Equal(Enumerable.Range(1, seen.Count).Select(i => starts[bucket] + i), seen.Select(change => change.Change));
+            var values = seen.ToDictionary(change => change.Change, change => change.Value);
+            Assert.All(acknowledged[bucket], ack => Assert.Equal(ack.Value, values.GetValueOrDefault(ack.Key)));
+            Assert.True(acknowledged[bucket].Count >= WritesPerBucketBeforeKill, $"bucket {bucket}: only {acknowledged[bucket].Count} writes acknowledged");
+        }
+    }
+
+    /// <summary>Writes to every bucket through any live silo, keeping the version and value of each acknowledged write.</summary>
+    private static async Task WriteRoundsAsync(ClusterDeployment cluster, List<MintKeyResponse> keys, ConcurrentDictionary<long, string>[] acknowledged, int rounds, int first)
+    {
+        var clients = cluster.LiveSilos.SelectMany(silo => keys.Select((key, b) => (silo, b, client: cluster.Silo(silo).CreateClient(key.ApiKey)))).ToList();
+        try
+        {
+            for (var round = first; round < first + rounds; round++)
+            {
+                await Task.WhenAll(Enumerable.Range(0, keys.Count).Select(async b =>
+                {
+                    var value = $"b{b}-w{round}";
+                    var candidates = clients.Where(c => c.b == b).ToList();
+                    var (_, _, client) = candidates[round % candidates.Count];
+                    try
+                    {
+                        using var content = new StringContent(value, Encoding.UTF8, "text/plain");
+                        using var response = await client.PutAsync($"/v1/keys/k{round % 3}", content);
+                        if (response.IsSuccessStatusCode)
+                        {
+                            acknowledged[b][long.Parse(response.Headers.ETag!.Tag.Trim('"'), CultureInfo.InvariantCulture)] = value;
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // The silo died under the request: not acknowledged.
+                    }
+                }));
+            }
+        }
+        finally
+        {
+            clients.ForEach(c => c.client.Dispose());
+        }
+    }
+
+    /// <summary>One subscriber: long polls after the last change it saw, through the live silos in turn, moving on at any failure.</summary>
+    private sealed class Subscriber(ClusterDeployment cluster, string apiKey, long start, int index)
+    {
+        private readonly List<ChangeEventResponse> _seen = [];
+        private long _last = start;
+
+        public int Index => index;
+
+        public long LastSeen => Interlocked.Read(ref _last);
+
+        public List<ChangeEventResponse> Seen
+        {
+            get
+            {
+                lock (_seen)
+                {
+                    return [.. _seen];
+                }
+            }
+        }
+
+        public async Task FollowAsync(CancellationToken stop)
+        {
+            var attempt = index;
+            while (!stop.IsCancellationRequested)
+            {
+                var silos = cluster.LiveSilos.ToList();
+                using var http = cluster.Silo(silos[attempt++ % silos.Count]).CreateClient(apiKey);
+                try
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        using var response = await http.GetAsync($"/v1/changes?after={LastSeen}&wait=2", stop);
+                        if (!response.IsSuccessStatusCode)
+                        {
+                            break;
+                        }
+
+                        var page = (await response.Content.ReadFromJsonAsync<ChangePageResponse>(stop))!;
+                        lock (_seen)
+                        {
+                            _seen.AddRange(page.Changes);
+                        }
+
+                        Interlocked.Exchange(ref _last, page.Next);
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or InvalidOperationException && !stop.IsCancellationRequested)
+                {
+                    // This silo went away or timed out: follow through the next one.
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+            }
+        }
+    }
+}
