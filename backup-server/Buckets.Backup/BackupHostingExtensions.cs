@@ -39,6 +39,11 @@ public static class BackupHostingExtensions
         services.TryAddSingleton<ReplicaResync>();
         services.TryAddSingleton<BucketMoves>();
         services.TryAddSingleton<PeerMonitor>();
+        services.AddOptions<SweepOptions>().BindConfiguration(SweepOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SweepOptions>, SweepOptionsValidator>());
+        services.TryAddSingleton<SweepMetrics>();
+        services.TryAddSingleton<IntegritySweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<IntegritySweep>());
         services.AddOptions<MaintenanceOptions>().BindConfiguration(MaintenanceOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BackupAdminOptions>().BindConfiguration(BackupAdminOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -76,6 +81,7 @@ public static class BackupHostingExtensions
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaResync>());
         builder.Services.TryAddSingleton<PeerReplicas>();
+        builder.Services.TryAddSingleton<IPeerReplicas>(sp => sp.GetRequiredService<PeerReplicas>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BucketMoves>());
         builder.Services.AddHttpClient(PeerReplicas.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);

@@ -206,7 +206,7 @@ public sealed class EventTests : IDisposable
     }
 
     [Fact]
-    public async Task TheRetentionSweepRaisesIntegritySweepFinishedWithWhatItVisited()
+    public async Task TheRetentionSweepRaisesRetentionSweepFinishedWithWhatItVisited()
     {
         foreach (var id in new[] { "s1", "s2", "s3" })
         {
@@ -232,7 +232,7 @@ public sealed class EventTests : IDisposable
         }
 
         Events.FlushInfo();
-        var sweep = Assert.Single(Events.Query([BackupEventKind.IntegritySweepFinished], BackupEventSeverity.Info, null, 10).Events);
+        var sweep = Assert.Single(Events.Query([BackupEventKind.RetentionSweepFinished], BackupEventSeverity.Info, null, 10).Events);
         Assert.Equal("3", sweep.Details["buckets"]);
         Assert.Equal("0", sweep.Details["damaged"]);
         Assert.Equal(3, health.BucketsInStore);

@@ -100,6 +100,53 @@ public sealed class CliTests
         Assert.Contains("400", refused.Errors, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BackupStatusFollowsOneBackupServersListToEveryServerAndNamesOneThatIsDown()
+    {
+        await using var cluster = await ClusterDeployment.StartAsync(silos: 1, backupServers: 3, backupSettings: ReplicatedSweepTests.QuickSweep);
+        var (id, apiKey) = await ReplicatedSweepTests.CriticalBucketAsync(cluster);
+        using (var client = cluster.Silo(0).CreateClient(apiKey))
+        {
+            Assert.Equal(HttpStatusCode.Created, await Deployment.PutAsync(client, "k", "v"));
+        }
+
+        string[] status = ["backup", "status", "--server", cluster.BackupServerUrl(0), "--admin-token", Deployment.AdminToken];
+        var all = await Poll.UntilAsync(
+            () => Cli.RunAsync(status),
+            run => run.ExitCode == 0 && run.Output.Split("1 held, 1 kept here").Length == 4 && !run.Output.Contains("below target: 1", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30),
+            "a finished sweep with the bucket on every server");
+        Assert.Contains("3 backup servers asked, 3 answered", all.Output, StringComparison.Ordinal);
+        for (var i = 0; i < cluster.BackupServerCount; i++)
+        {
+            Assert.Contains(cluster.BackupServerUrl(i), all.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("below target: 0", all.Output, StringComparison.Ordinal);
+        Assert.Contains("moves:        last pass", all.Output, StringComparison.Ordinal);
+
+        var json = await Cli.RunAsync([.. status, "--json"]);
+        Assert.True(json.ExitCode == 0, json.Errors);
+        using (var document = JsonDocument.Parse(json.Output))
+        {
+            var last = document.RootElement.GetProperty(cluster.BackupServerUrl(1)).GetProperty("sweep").GetProperty("last");
+            Assert.Equal(1, last.GetProperty("bucketsKept").GetInt64());
+        }
+
+        // One server down: it is named, its peers say it does not answer, and the exit code says so.
+        cluster.KillBackupServer(2);
+        var down = await Poll.UntilAsync(
+            () => Cli.RunAsync(status),
+            run => run.Output.Contains("DOES NOT ANSWER", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30),
+            "the peers to notice the stopped server");
+        Assert.Equal(1, down.ExitCode);
+        Assert.Contains("3 backup servers asked, 2 answered", down.Output, StringComparison.Ordinal);
+        Assert.Contains("unreachable: did not answer", down.Output, StringComparison.Ordinal);
+        var unreachable = await Cli.RunAsync("backup", "events", "--server", cluster.BackupServerUrl(0), "--admin-token", Deployment.AdminToken, "--kind", "ServerUnreachable");
+        Assert.Contains($"Backup server {cluster.BackupServerUrl(2)} does not answer", unreachable.Output, StringComparison.Ordinal);
+    }
+
     private static List<long> IdsOf(string json)
     {
         using var document = JsonDocument.Parse(json);

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Buckets.Abstractions.Backup;
-using Buckets.Contracts.Http;
 using Buckets.Backup.Cluster;
+using Buckets.Contracts.Http;
 using Buckets.EndToEnd.Tests.Infrastructure;
 
 namespace Buckets.EndToEnd.Tests;
@@ -46,6 +46,8 @@ public sealed class ReplicatedBackupServerTests
             Deadline,
             "the wiped backup server's resync");
         Assert.True(status!.Resync.BucketsCopied > 0, "the wiped server copied nothing back");
+        var resyncEvents = await restarted.GetFromJsonAsync<Buckets.Backup.Events.BackupEventPage>("/admin/v1/events?kind=ResyncStarted", System.Text.Json.JsonSerializerOptions.Web);
+        Assert.NotEmpty(resyncEvents!.Events);
         await WriteRoundsAsync(cluster, buckets, 20, 25, acknowledged);
 
         // Nothing acknowledged is lost, and every replica of every bucket ends with the same state.

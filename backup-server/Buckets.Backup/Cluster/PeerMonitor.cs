@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
+using Buckets.Backup.Events;
 using Buckets.Hosting.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,15 +18,17 @@ public sealed record PeerState(string Server, bool Reachable, DateTimeOffset Che
 /// <summary>
 /// Asks every peer in <c>Backup:Cluster:Servers</c> for its server list, at start and every
 /// <see cref="BackupClusterOptions.PeerCheckInterval"/>: a list that differs is logged as an error
-/// naming the servers, a peer that stops or starts answering is logged once per change. Silos' lists
-/// are checked as they announce themselves (<see cref="CheckSilo"/>).
+/// naming the servers, a peer that stops or starts answering is logged once per change; each is also
+/// raised as an event (<see cref="BackupEventKind.ServerListMismatch"/>, <see cref="BackupEventKind.ServerUnreachable"/>,
+/// <see cref="BackupEventKind.ServerBack"/>). Silos' lists are checked as they announce themselves (<see cref="CheckSilo"/>).
 /// </summary>
 public sealed partial class PeerMonitor(
     IOptions<BackupClusterOptions> options,
     TimeProvider time,
     ILogger<PeerMonitor> logger,
     IHttpClientFactory? clients = null,
-    InternalToken? token = null) : BackgroundService
+    InternalToken? token = null,
+    BackupEventLog? events = null) : BackgroundService
 {
     public const string HttpClientName = "buckets-backup-peers";
     public const string ClusterPath = "/internal/v1/cluster";
@@ -60,6 +63,11 @@ public sealed partial class PeerMonitor(
 
             _siloDifferences[silo] = difference;
             LogSiloListDiffers(logger, silo, difference);
+            events?.Raise(
+                BackupEventKind.ServerListMismatch,
+                BackupEventSeverity.Failure,
+                $"Silo {silo} has another backup server list than this server ({difference}): buckets are placed differently there; make Buckets:Backup:Servers on silos the same as Backup:Cluster:Servers.",
+                new Dictionary<string, string> { ["silo"] = silo, ["difference"] = difference });
         }
         else
         {
@@ -122,15 +130,22 @@ public sealed partial class PeerMonitor(
         if (theirs is null && previous?.Reachable != false)
         {
             LogPeerUnreachable(logger, id);
+            events?.Raise(BackupEventKind.ServerUnreachable, BackupEventSeverity.Warning, $"Backup server {id} does not answer.", new Dictionary<string, string> { ["server"] = id });
         }
         else if (theirs is not null && previous is { Reachable: false })
         {
             LogPeerBack(logger, id);
+            events?.Raise(BackupEventKind.ServerBack, BackupEventSeverity.Info, $"Backup server {id} answers again.", new Dictionary<string, string> { ["server"] = id });
         }
 
         if (difference is not null && difference != previous?.ListDifference)
         {
             LogPeerListDiffers(logger, id, difference);
+            events?.Raise(
+                BackupEventKind.ServerListMismatch,
+                BackupEventSeverity.Failure,
+                $"Backup server {id} has another server list than this one ({difference}): buckets are placed differently there; make Backup:Cluster:Servers the same everywhere.",
+                new Dictionary<string, string> { ["server"] = id, ["difference"] = difference });
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Threading.RateLimiting;
+using Buckets.Abstractions.Backup;
 using Buckets.Backup.Endpoints;
 using Buckets.Backup.Storage;
 using Buckets.Hosting.Security;
@@ -9,14 +10,23 @@ using Buckets.Hosting.Security;
 namespace Buckets.Backup.Cluster;
 
 /// <summary>
-/// This server's reads of its peers' copies over the internal API, and the one rule by which a copy
-/// is taken from them (see docs/backup-protocol.md, "Resync" and "Moves"): read every source, install
-/// the newest by (writer epoch, last change) under the highest epoch any of them knows, read it back,
-/// and compare its digest with the source's. Resync and moves both copy this way.
+/// This server's reads of its peers' copies over the internal API, and copying a bucket from them
+/// (see docs/backup-protocol.md, "Resync", "Moves" and "Integrity sweep"): read every source, take the
+/// copy <see cref="NewestCopy"/> chooses (the newest by writer epoch and last change) under the highest
+/// epoch any of them knows, read it back, and compare its digest with the source's. Resync and moves
+/// copy with <see cref="CopyAsync"/>; the integrity sweep compares digests first
+/// (<see cref="ReadDigestAsync"/>) and installs the same rule's choice itself.
 /// </summary>
-public sealed class PeerReplicas(IBackupStore store, IHttpClientFactory clients, InternalToken token)
+public sealed class PeerReplicas(IBackupStore store, IHttpClientFactory clients, InternalToken token) : IPeerReplicas
 {
     public const string HttpClientName = "buckets-backup-resync";
+
+    /// <summary>
+    /// Bytes taken from a limiter per acquisition: the least a bandwidth setting allows
+    /// (<see cref="ResyncOptions.MaxBytesPerSecond"/>, <see cref="SweepOptions.MaxBytesPerSecond"/>), so
+    /// one acquisition never asks for more than the limiter holds, however large the copy.
+    /// </summary>
+    public const int LimiterChunkBytes = 64 * 1024;
 
     /// <summary>One page of a peer's bucket ids.</summary>
     public async Task<BucketPage> ListAsync(Uri peer, string? after, int limit, CancellationToken cancellationToken)
@@ -38,7 +48,7 @@ public sealed class PeerReplicas(IBackupStore store, IHttpClientFactory clients,
 
         response.EnsureSuccessStatusCode();
         var (epoch, writer, lastSeq) = Head(response);
-        return new ReplicaCopy(epoch, writer, lastSeq, await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        return new ReplicaCopy(epoch, writer, lastSeq, await response.Content.ReadAsByteArrayAsync(cancellationToken), response.Headers.Contains(InternalBackupRoutes.ErasedHeader));
     }
 
     /// <summary>Only the (writer epoch, last change) of a peer's copy, without its body; <c>null</c> when it holds none.</summary>
@@ -55,6 +65,28 @@ public sealed class PeerReplicas(IBackupStore store, IHttpClientFactory clients,
         return new ReplicaPosition(writer, lastSeq);
     }
 
+    /// <inheritdoc />
+    public async Task<ReplicaAnswer> ReadDigestAsync(Uri peer, string bucketId, long? atSeq, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        var server = ReplicaPlacement.ServerId(peer);
+        try
+        {
+            using var response = await SendAsync(new Uri(peer, InternalBackupRoutes.Digest(bucketId, atSeq)), HttpCompletionOption.ResponseContentRead, cancellationToken);
+            return response.StatusCode switch
+            {
+                HttpStatusCode.OK when await response.Content.ReadFromJsonAsync<ReplicaDigest>(cancellationToken) is { } digest => ReplicaAnswer.Of(server, digest),
+                HttpStatusCode.NotFound or HttpStatusCode.Gone => new ReplicaAnswer(server, ReplicaHolding.Missing),
+                HttpStatusCode.UnprocessableEntity => new ReplicaAnswer(server, ReplicaHolding.Damaged),
+                _ => new ReplicaAnswer(server, ReplicaHolding.Unreachable),
+            };
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            return new ReplicaAnswer(server, ReplicaHolding.Unreachable);
+        }
+    }
+
     /// <summary>
     /// Copies the bucket from <paramref name="sources"/> by the rule above; bytes are taken from
     /// <paramref name="limiter"/>. Fails (try again later) when a source cannot be read: the highest
@@ -64,38 +96,36 @@ public sealed class PeerReplicas(IBackupStore store, IHttpClientFactory clients,
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(limiter);
-        var copies = new List<ReplicaCopy>();
+        var copies = new List<(string Server, ReplicaCopy Copy, ReplicaDigest Digest)>();
         foreach (var source in sources)
         {
             try
             {
                 if (await ReadAsync(source, bucketId, cancellationToken) is { } copy)
                 {
-                    copies.Add(copy);
+                    copies.Add((ReplicaPlacement.ServerId(source), copy, ReplicaDigest.Of(copy)));
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidDataException && !cancellationToken.IsCancellationRequested)
             {
-                return PeerCopy.Failed($"bucket {bucketId}: replica {Abstractions.Backup.ReplicaPlacement.ServerId(source)} could not be read: {e.Message}");
+                return PeerCopy.Failed($"bucket {bucketId}: replica {ReplicaPlacement.ServerId(source)} could not be read: {e.Message}");
             }
         }
 
-        if (copies.Count == 0)
+        // The taker holds nothing it could weigh (or is moving in): a majority of the sources with it counted.
+        if (NewestCopy.Choose([.. copies.Select(c => (c.Server, c.Digest))], null, ReplicaPlacement.Majority(copies.Count + 1)) is not { } choice)
         {
             return new PeerCopy(true, 0, 0, null);
         }
 
-        var newest = copies.MaxBy(copy => new ReplicaPosition(copy.WriterEpoch, copy.LastSeq))!;
-        var install = newest with { Epoch = copies.Max(copy => copy.Epoch) };
-        using var lease = await limiter.AcquireAsync((int)Math.Min(newest.Snapshot.Length, int.MaxValue), cancellationToken);
-        await store.InstallReplicaAsync(bucketId, install, cancellationToken);
-        var local = await store.ReadReplicaAsync(bucketId, cancellationToken);
-        return local is null || StateDigest.Of(local.Snapshot) != StateDigest.Of(newest.Snapshot)
+        var newest = copies.First(c => c.Server == choice.Source).Copy;
+        await TakeAsync(limiter, newest.Snapshot.Length, cancellationToken);
+        return await NewestCopy.InstallAsync(store, bucketId, newest, choice.Epoch, replace: false, held: null, cancellationToken) == InstallOutcome.DigestMismatch
             ? PeerCopy.Failed($"bucket {bucketId}: the installed copy's digest differs from its source's")
             : new PeerCopy(true, newest.Snapshot.Length, newest.LastSeq, null);
     }
 
-    /// <summary>A limiter of copied bytes per second for one resync or move pass.</summary>
+    /// <summary>A limiter of copied bytes per second for one resync, move or sweep pass.</summary>
     public static TokenBucketRateLimiter BandwidthLimiter(long bytesPerSecond) => new(new TokenBucketRateLimiterOptions
     {
         TokenLimit = (int)Math.Min(int.MaxValue, bytesPerSecond),
@@ -104,6 +134,16 @@ public sealed class PeerReplicas(IBackupStore store, IHttpClientFactory clients,
         QueueLimit = int.MaxValue,
         AutoReplenishment = true,
     });
+
+    /// <summary>Waits until <paramref name="bytes"/> may pass <paramref name="limiter"/>, in chunks of <see cref="LimiterChunkBytes"/>.</summary>
+    public static async Task TakeAsync(RateLimiter limiter, long bytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(limiter);
+        for (var left = bytes; left > 0; left -= LimiterChunkBytes)
+        {
+            using var lease = await limiter.AcquireAsync((int)Math.Min(left, LimiterChunkBytes), cancellationToken);
+        }
+    }
 
     private static (long Epoch, long WriterEpoch, long LastSeq) Head(HttpResponseMessage response) => (
         InternalBackupRoutes.ReadHeader(response, InternalBackupRoutes.EpochHeader),

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Threading.RateLimiting;
 using Buckets.Abstractions.Backup;
+using Buckets.Backup.Events;
 using Buckets.Backup.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,6 +33,7 @@ public sealed partial class ReplicaResync : BackgroundService
     private readonly ReplicationOptions _replication;
     private readonly ResyncOptions _options;
     private readonly PeerReplicas? _peers;
+    private readonly BackupEventLog? _events;
     private readonly TimeProvider _time;
     private readonly ILogger<ReplicaResync> _logger;
     private readonly string _marker;
@@ -47,13 +50,15 @@ public sealed partial class ReplicaResync : BackgroundService
         IOptions<BackupStoreOptions> storeOptions,
         TimeProvider time,
         ILogger<ReplicaResync> logger,
-        PeerReplicas? peers = null)
+        PeerReplicas? peers = null,
+        BackupEventLog? events = null)
     {
         _store = store;
         _cluster = cluster.Value;
         _replication = replication.Value;
         _options = options.Value;
         _peers = peers;
+        _events = events;
         _time = time;
         _logger = logger;
         _marker = Path.Combine(Path.GetFullPath(storeOptions.Value.DataDirectory), MarkerFile);
@@ -91,6 +96,11 @@ public sealed partial class ReplicaResync : BackgroundService
         }
 
         LogStarted(_logger, _cluster.SelfId!, _options.StartDelay.TotalSeconds);
+        _events?.Raise(
+            BackupEventKind.ResyncStarted,
+            BackupEventSeverity.Warning,
+            $"Backup server {_cluster.SelfId} started without its data: it copies its buckets back from its peers and counts for no bucket until it holds a verified copy.",
+            new Dictionary<string, string> { ["server"] = _cluster.SelfId!, ["startDelaySeconds"] = _options.StartDelay.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture) });
         try
         {
             // A cluster whose peers hold no bucket at all is new: nothing was granted, so nothing to wait out.
@@ -102,6 +112,7 @@ public sealed partial class ReplicaResync : BackgroundService
                     WriteMarker();
                     _resyncing = false;
                     LogNewCluster(_logger);
+                    RaiseFinished(0, 0, 0);
                     return;
                 }
 
@@ -124,6 +135,7 @@ public sealed partial class ReplicaResync : BackgroundService
                     WriteMarker();
                     _resyncing = false;
                     LogFinished(_logger, _copied.Count, Interlocked.Read(ref _bytesCopied), _time.GetElapsedTime(started).TotalSeconds);
+                    RaiseFinished(_copied.Count, Interlocked.Read(ref _bytesCopied), _time.GetElapsedTime(started).TotalSeconds);
                     return;
                 }
             }
@@ -234,6 +246,19 @@ public sealed partial class ReplicaResync : BackgroundService
         _copied[bucketId] = 0;
         return true;
     }
+
+    private void RaiseFinished(int buckets, long bytes, double seconds) =>
+        _events?.Raise(
+            BackupEventKind.ResyncFinished,
+            BackupEventSeverity.Info,
+            $"Backup server {_cluster.SelfId} finished its resync: {buckets} buckets copied back and verified, {bytes} bytes, in {seconds:F1} s; it counts for every bucket again.",
+            new Dictionary<string, string>
+            {
+                ["server"] = _cluster.SelfId!,
+                ["buckets"] = buckets.ToString(CultureInfo.InvariantCulture),
+                ["bytes"] = bytes.ToString(CultureInfo.InvariantCulture),
+                ["seconds"] = seconds.ToString("F1", CultureInfo.InvariantCulture),
+            });
 
     private void WriteMarker() =>
         DurableFiles.WriteAtomically(_marker, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes($"{{\"synced\": true, \"at\": \"{_time.GetUtcNow():O}\"}}\n")));

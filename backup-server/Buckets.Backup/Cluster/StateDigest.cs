@@ -5,12 +5,16 @@ using Buckets.Englang;
 namespace Buckets.Backup.Cluster;
 
 /// <summary>
-/// A digest of a bucket's state (every entry's key, value, version and expiry, in key order), so two
-/// replicas' copies are compared without comparing files, whose names and times differ.
+/// A digest of a bucket's state (every entry's key, value, version and expiry, in key order, and the
+/// last change), so two replicas' copies are compared without comparing files, whose names and times differ.
 /// </summary>
 public static class StateDigest
 {
-    public static string Of(byte[] snapshot)
+    /// <summary>The digest of an Englang snapshot; throws <see cref="InvalidDataException"/> for one that does not replay.</summary>
+    public static string Of(byte[] snapshot) => Read(snapshot).Digest;
+
+    /// <summary>The digest of an Englang snapshot and the durability class its header names (which decides how many replicas keep it).</summary>
+    public static (string Digest, string Durability) Read(byte[] snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         using var stream = new MemoryStream(snapshot);
@@ -34,7 +38,7 @@ public static class StateDigest
         }
 
         Append(hash, number, replayed.State.LastSeq);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return (Convert.ToHexStringLower(hash.GetHashAndReset()), replayed.State.Durability);
     }
 
     private static void Append(IncrementalHash hash, Span<byte> buffer, long value)

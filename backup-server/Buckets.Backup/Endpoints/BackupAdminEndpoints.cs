@@ -32,8 +32,8 @@ public static class BackupAdminEndpoints
             .WithSummary("Pulls per silo, lag, disk free and its forecast, warnings");
         app.MapGet("/status", ReadinessAsync).WithTags("Backup status").WithSummary("Whether the backup server is ready (details need the admin token)")
             .Produces(StatusCodes.Status200OK).Produces(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/admin/v1/cluster", (Cluster.PeerMonitor peers, Cluster.ReplicaResync resync, Cluster.BucketMoves moves, IOptions<Cluster.BackupClusterOptions> cluster) =>
-            TypedResults.Ok(new Cluster.ClusterStatus(peers.Own, peers.Peers, peers.SiloDifferences, resync.Progress, moves.Progress, cluster.Value.IsLeaving))).RequireAdminToken().WithTags("Backup status");
+        app.MapGet("/admin/v1/cluster", (Cluster.PeerMonitor peers, Cluster.ReplicaResync resync, Cluster.BucketMoves moves, IOptions<Cluster.BackupClusterOptions> cluster, Cluster.IntegritySweep sweep) =>
+            TypedResults.Ok(new Cluster.ClusterStatus(peers.Own, peers.Peers, peers.SiloDifferences, resync.Progress, moves.Progress, cluster.Value.IsLeaving, sweep.Status))).RequireAdminToken().WithTags("Backup status");
         app.MapEventEndpoints();
         return app;
     }

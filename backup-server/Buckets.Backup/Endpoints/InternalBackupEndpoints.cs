@@ -40,6 +40,7 @@ public static class InternalBackupEndpoints
         group.MapDelete("/buckets/{bucketId}", EraseAsync);
         group.MapGet("/buckets", ListBuckets);
         group.MapGet("/buckets/{bucketId}/replica", ReadReplicaAsync);
+        group.MapGet("/buckets/{bucketId}/digest", ReadDigestAsync);
         group.MapPost("/silos", Announce);
         group.MapGet(PeerMonitor.ClusterPath["/internal/v1".Length..], (PeerMonitor peers) => TypedResults.Ok(peers.Own));
         return app;
@@ -202,11 +203,45 @@ public static class InternalBackupEndpoints
             http.Response.Headers[InternalBackupRoutes.EpochHeader] = copy.Epoch.ToString(CultureInfo.InvariantCulture);
             http.Response.Headers[InternalBackupRoutes.WriterEpochHeader] = copy.WriterEpoch.ToString(CultureInfo.InvariantCulture);
             http.Response.Headers[InternalBackupRoutes.LastSeqHeader] = copy.LastSeq.ToString(CultureInfo.InvariantCulture);
+            if (copy.Erased)
+            {
+                http.Response.Headers[InternalBackupRoutes.ErasedHeader] = "true";
+            }
+
             return TypedResults.Bytes(copy.Snapshot, EnglangResponseType);
         }
         catch (BackupCorruptException e)
         {
             return Damaged(e);
+        }
+    }
+
+    /// <summary>What this replica holds of the bucket, digested, for a peer's integrity sweep: the state stays here.</summary>
+    private static async Task<IResult> ReadDigestAsync(string bucketId, long? seq, IBackupStore store, ReplicaResync resync, CancellationToken cancellationToken)
+    {
+        if ((InternalRequests.CheckBucketId(bucketId) ?? NotSynced(resync, bucketId)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (seq is < 0)
+        {
+            return InternalRequests.BadRequest("'seq' must be a change number (0 or more).");
+        }
+
+        try
+        {
+            return await store.ReadReplicaAsync(bucketId, seq, cancellationToken) is { } copy
+                ? TypedResults.Ok(ReplicaDigest.Of(copy))
+                : TypedResults.Problem(detail: $"No backup of bucket {bucketId}.", statusCode: StatusCodes.Status404NotFound);
+        }
+        catch (BackupCorruptException e)
+        {
+            return Damaged(e);
+        }
+        catch (BackupHistoryUnavailableException e)
+        {
+            return TypedResults.Problem(detail: e.Message, statusCode: StatusCodes.Status410Gone, title: "That point is no longer kept.");
         }
     }
 

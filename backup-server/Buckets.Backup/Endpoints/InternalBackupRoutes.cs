@@ -28,6 +28,9 @@ public static class InternalBackupRoutes
     /// <summary>Response header of an epoch answer: the epoch whose activation wrote the last stored change.</summary>
     public const string WriterEpochHeader = "Buckets-Writer-Epoch";
 
+    /// <summary>Response header of a replica's copy: present when the copy is an erasure (the taker erases too).</summary>
+    public const string ErasedHeader = "Buckets-Erased";
+
     internal const string ProposeQuery = "propose";
     internal const string StateQuery = "state";
     internal const string EpochQuery = "epoch";
@@ -51,6 +54,14 @@ public static class InternalBackupRoutes
 
     /// <summary>GET: the bucket's whole copy (Englang state as the body; epoch, writer epoch and last change in headers), for a peer that resyncs.</summary>
     public static string Replica(string bucketId) => $"/internal/v1/buckets/{bucketId}/replica";
+
+    /// <summary>
+    /// GET: what this server holds of the bucket without its state (a <c>ReplicaDigest</c> as JSON): epochs,
+    /// last change, state digest, class; at <paramref name="atSeq"/> when given (410 when no longer kept),
+    /// for a peer's integrity sweep.
+    /// </summary>
+    public static string Digest(string bucketId, long? atSeq = null) =>
+        $"/internal/v1/buckets/{bucketId}/digest" + (atSeq is { } seq ? $"?seq={seq.ToString(CultureInfo.InvariantCulture)}" : "");
 
     /// <summary>POST: one batch (changes or a snapshot) as the raw Englang body, up to the server's request limit.</summary>
     public static string Batches(string bucketId, long epoch, bool snapshot, long toSeq) =>

@@ -42,9 +42,21 @@ public enum BackupEventKind
     /// <summary>Changes took longer than <c>Backup:Events:LagThreshold</c> from their write to their fsync here.</summary>
     BackupLagHigh,
 
-    /// <summary>A sweep over every bucket in the store ended (what it found is in the details).</summary>
+    /// <summary>An integrity sweep across replicas ended (what it found and repaired is in the details).</summary>
     IntegritySweepFinished,
 
     /// <summary>Backup servers or silos were configured with different server lists.</summary>
     ServerListMismatch,
+
+    /// <summary>The retention sweep visited every bucket in the store (retired files deleted, every folder loaded).</summary>
+    RetentionSweepFinished,
+
+    /// <summary>A replica's copy differs from the newest its peers agree on (another digest at the same change, or behind past the grace period), or replicas disagree with no majority.</summary>
+    ReplicaDivergent,
+
+    /// <summary>The integrity sweep replaced a divergent copy with its peers' newest and verified it by digest.</summary>
+    ReplicaRepaired,
+
+    /// <summary>The integrity sweep could not repair a copy (no readable copy anywhere, a failed read or install, a digest that did not match).</summary>
+    ReplicaRepairFailed,
 }

@@ -14,7 +14,8 @@ namespace Buckets.Backup.Maintenance;
 /// the store holds, a page of <see cref="MaintenanceOptions.SweepPageSize"/> ids at a time, so retired
 /// generations of idle buckets are deleted after the retention too and every bucket folder is loaded
 /// (a damaged one fails closed and raises <see cref="BackupEventKind.CorruptionFound"/>). Each sweep
-/// ends with an <see cref="BackupEventKind.IntegritySweepFinished"/> event.
+/// ends with a <see cref="BackupEventKind.RetentionSweepFinished"/> event (the integrity sweep across
+/// replicas, which verifies every file, is <c>Cluster/IntegritySweep</c>).
 /// </summary>
 public sealed partial class CompactionService(
     IBackupStore store,
@@ -98,9 +99,9 @@ public sealed partial class CompactionService(
         var failed = counts.GetValueOrDefault(Outcome.Failed);
         var elapsed = time.GetElapsedTime(started);
         events?.Raise(
-            BackupEventKind.IntegritySweepFinished,
+            BackupEventKind.RetentionSweepFinished,
             damaged + failed > 0 ? BackupEventSeverity.Warning : BackupEventSeverity.Info,
-            $"The sweep visited {visited} buckets in {elapsed.TotalSeconds:F1} s: {counts.GetValueOrDefault(Outcome.Compacted)} compacted, {damaged} damaged, {failed} failed.",
+            $"The retention sweep visited {visited} buckets in {elapsed.TotalSeconds:F1} s: {counts.GetValueOrDefault(Outcome.Compacted)} compacted, {damaged} damaged, {failed} failed.",
             new Dictionary<string, string>
             {
                 ["buckets"] = visited.ToString(CultureInfo.InvariantCulture),

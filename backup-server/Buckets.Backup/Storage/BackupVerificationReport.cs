@@ -16,6 +16,9 @@ public sealed record BackupVerificationReport(
     int FileCount,
     long RecordCount)
 {
+    /// <summary>Bytes of the bucket files read (what a sweep's bandwidth bound counts).</summary>
+    public long ByteCount { get; init; }
+
     /// <summary>True when nothing is damaged (warnings are allowed: the store repairs them on its own).</summary>
     public bool IsHealthy => Problems.Count == 0;
 

@@ -103,6 +103,7 @@ internal static class BucketVerifier
                 streams.Add(stream);
                 sources.Add(($"{folder}/{name}", stream));
                 collector.FileCount++;
+                collector.ByteCount += stream.Length;
             }
 
             var report = EnglangVerifier.Verify(sources);

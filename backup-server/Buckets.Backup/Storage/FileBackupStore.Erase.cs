@@ -25,22 +25,30 @@ public sealed partial class FileBackupStore
     /// recovery deletes as leftovers, never a bucket that still reads the erased data), then the
     /// files go, then the audit line, then the marker.
     /// </summary>
-    private void Erase(BucketState state, DateTimeOffset at)
+    private void Erase(BucketState state, DateTimeOffset at) =>
+        Erase(state, state.Manifest, at, (state.Manifest?.Epoch ?? 0) + 1, (state.Manifest?.Epoch ?? 0) + 1, state.LastSeq);
+
+    /// <summary>
+    /// An erasure under the given epochs at change <paramref name="lastSeq"/>. A bucket's own erase takes
+    /// a fresh number for both (the erased state outranks every copy a replica that missed the erase still
+    /// holds); a replica that installs a peer's erasure passes the peer's numbers, so both hold the same (w, s).
+    /// </summary>
+    private void Erase(BucketState state, BucketManifest? manifest, DateTimeOffset at, long epoch, long writerEpoch, long lastSeq)
     {
-        var record = new EraseRecord(at, state.BucketId, state.LastSeq);
+        var record = new EraseRecord(at, state.BucketId, lastSeq);
         _pendingErasures.Begin(record);
-        if (state.Manifest is { } manifest)
+        if (manifest is not null)
         {
+            state.LastSeq = lastSeq;
             state.LastChangeAt = at;
             state.OpenSegmentBytes = 0;
             Commit(state, manifest with
             {
-                Epoch = manifest.Epoch + 1,
-                // The erased state outranks every copy a replica that missed the erase still holds.
-                WriterEpoch = manifest.Epoch + 1,
+                Epoch = epoch,
+                WriterEpoch = writerEpoch,
                 Erased = true,
                 ErasedAt = at,
-                Live = new ManifestGeneration { Origin = GenerationOrigin.Erase, BaseSeq = state.LastSeq },
+                Live = new ManifestGeneration { Origin = GenerationOrigin.Erase, BaseSeq = lastSeq },
                 Retired = [],
             });
             var everything = Directory.EnumerateFiles(state.Directory)
@@ -53,7 +61,7 @@ public sealed partial class FileBackupStore
 
         _audit.Append(record);
         _pendingErasures.End(state.BucketId);
-        StorageLog.Erased(_logger, state.BucketId, state.LastSeq, state.Manifest?.Epoch ?? 0);
+        StorageLog.Erased(_logger, state.BucketId, lastSeq, state.Manifest?.Epoch ?? 0);
     }
 
     /// <summary>Completes erasures a crash interrupted (at most one audit line may then be written twice).</summary>

@@ -66,6 +66,13 @@ public interface IBackupStore
     Task<ReplicaCopy?> ReadReplicaAsync(string bucketId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The copy as of change <paramref name="atSeq"/> (null or past the end: the whole copy), for a peer
+    /// that compares digests at a common change; the epochs are the bucket's current ones. Throws
+    /// <see cref="BackupHistoryUnavailableException"/> when that change is no longer kept.
+    /// </summary>
+    Task<ReplicaCopy?> ReadReplicaAsync(string bucketId, long? atSeq, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Resync: takes a peer's copy as this replica's state when it is newer (by writer epoch, then last
     /// change) than what is held, and raises the epoch to the copy's in any case; true when installed.
     /// </summary>
@@ -79,6 +86,22 @@ public interface IBackupStore
     /// still at <paramref name="expected"/> (what the caller found its new replicas hold); false when it changed.
     /// </summary>
     Task<bool> ForgetCopyAsync(string bucketId, ReplicaPosition expected, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Repair from peers (the integrity sweep): takes the copy as this replica's state whatever it holds
+    /// (a damaged history that fails closed, or a divergent one), keeping the higher epoch and taking the
+    /// copy's writer epoch and last change; the replaced files and older generations are deleted, an
+    /// erased copy is installed as an erasure. With <paramref name="held"/> it replaces only while the
+    /// bucket still holds that (writer epoch, last change), so a change stored meanwhile is never
+    /// undone; false when it did not replace.
+    /// </summary>
+    Task<bool> ReplaceReplicaAsync(string bucketId, ReplicaCopy copy, ReplicaPosition? held, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Verifies the bucket's files as <c>buckets verify</c> does (checksums, continuity, snapshot counts and
+    /// digests, manifest ranges), reading only; <c>null</c> for a bucket without a manifest.
+    /// </summary>
+    Task<BackupVerificationReport?> VerifyAsync(string bucketId, CancellationToken cancellationToken);
 
     /// <summary>Set when the store can no longer make writes durable (a failed fsync); a restart recovers from the files.</summary>
     Exception? Failure { get; }

@@ -86,4 +86,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(3063, LogLevel.Information, "Bucket {BucketId}: this server's copy (up to change {LastSeq}) is forgotten, its new replicas hold it")]
     public static partial void CopyForgotten(ILogger logger, string bucketId, long lastSeq);
+
+    [LoggerMessage(3064, LogLevel.Information, "Bucket {BucketId}: installed a peer replica's copy written by epoch {WriterEpoch} at change {Seq} as {File}")]
+    public static partial void ReplicaInstalled(ILogger logger, string bucketId, long writerEpoch, long seq, string file);
 }

@@ -12,11 +12,13 @@ internal sealed class VerificationCollector
 
     public long RecordCount { get; set; }
 
+    public long ByteCount { get; set; }
+
     public void Problem(string file, long? line, string message) =>
         _problems.Add(new BackupVerificationIssue(file, line, EnglangMessages.Redact(message)));
 
     public void Warning(string file, long? line, string message) =>
         _warnings.Add(new BackupVerificationIssue(file, line, EnglangMessages.Redact(message)));
 
-    public BackupVerificationReport ToReport() => new(_problems, _warnings, BucketCount, FileCount, RecordCount);
+    public BackupVerificationReport ToReport() => new(_problems, _warnings, BucketCount, FileCount, RecordCount) { ByteCount = ByteCount };
 }

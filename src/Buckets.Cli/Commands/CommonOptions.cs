@@ -6,10 +6,13 @@ namespace Buckets.Cli.Commands;
 /// <summary>Options shared by several commands.</summary>
 internal static class CommonOptions
 {
+    /// <summary>The development silo's internal URL, where commands go when no <c>--server</c> is given.</summary>
+    public static readonly Uri DefaultServer = new("http://127.0.0.1:5082");
+
     public static Option<Uri> Server() => new("--server")
     {
         Description = "Internal (admin) URL of a Buckets silo, Buckets:Http:InternalUrls, e.g. http://127.0.0.1:5082",
-        DefaultValueFactory = _ => new Uri("http://127.0.0.1:5082"),
+        DefaultValueFactory = _ => DefaultServer,
         // System.CommandLine has no built-in Uri conversion: without this any --server fails to parse.
         CustomParser = result => Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var uri) ? uri : FailUri(result),
     };

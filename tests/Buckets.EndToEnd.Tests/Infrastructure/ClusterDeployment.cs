@@ -21,7 +21,7 @@ public sealed class ClusterDeployment : IAsyncDisposable
     private readonly int[] _backupInternalPorts;
     private List<int> _listed;
 
-    private ClusterDeployment(string root, string postgres, int silos, int backupServers, int spareBackupServers)
+    private ClusterDeployment(string root, string postgres, int silos, int backupServers, int spareBackupServers, IReadOnlyDictionary<string, string>? backupSettings)
     {
         Root = root;
         PostgresConnectionString = postgres;
@@ -64,15 +64,21 @@ public sealed class ClusterDeployment : IAsyncDisposable
         if (_backups.Length == 1)
         {
             _siloSettings["Buckets:Backup:ServerUrl"] = BackupServerUrl(0);
-            return;
+        }
+        else
+        {
+            SetBackupList(_listed, []);
+            _backupSettings["Backup:Cluster:PeerCheckInterval"] = "00:00:01";
+            // A wiped server waits out the silos' longest call before it resyncs: both shortened here.
+            _siloSettings["Buckets:Backup:TransferTimeout"] = "00:00:05";
+            _backupSettings["Backup:Resync:StartDelay"] = "00:00:06";
+            _backupSettings["Backup:Resync:MoveInterval"] = "00:00:02";
         }
 
-        SetBackupList(_listed, []);
-        _backupSettings["Backup:Cluster:PeerCheckInterval"] = "00:00:01";
-        // A wiped server waits out the silos' longest call before it resyncs: both shortened here.
-        _siloSettings["Buckets:Backup:TransferTimeout"] = "00:00:05";
-        _backupSettings["Backup:Resync:StartDelay"] = "00:00:06";
-        _backupSettings["Backup:Resync:MoveInterval"] = "00:00:02";
+        foreach (var (key, value) in backupSettings ?? new Dictionary<string, string>())
+        {
+            _backupSettings[key] = value;
+        }
     }
 
     public string Root { get; }
@@ -103,10 +109,13 @@ public sealed class ClusterDeployment : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _silos.Select(s => s?.Output).Concat(_backups.Select(b => b?.Output)));
 
-    /// <summary>Starts the cluster; <paramref name="spareBackupServers"/> more backup servers get ports and directories but are neither listed nor started (see <see cref="SetBackupList"/>).</summary>
-    public static async Task<ClusterDeployment> StartAsync(int silos, int backupServers = 1, int spareBackupServers = 0)
+    /// <summary>
+    /// Starts the cluster; <paramref name="spareBackupServers"/> more backup servers get ports and directories but are neither listed nor started (see <see cref="SetBackupList"/>);
+    /// <paramref name="backupSettings"/> are added to (or override) every backup server's settings.
+    /// </summary>
+    public static async Task<ClusterDeployment> StartAsync(int silos, int backupServers = 1, int spareBackupServers = 0, IReadOnlyDictionary<string, string>? backupSettings = null)
     {
-        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos, backupServers, spareBackupServers);
+        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos, backupServers, spareBackupServers, backupSettings);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, backupServers).Select(deployment.StartBackupServerAsync));
