@@ -83,6 +83,7 @@ public static class BackupHostingExtensions
         builder.Services.TryAddSingleton<PeerReplicas>();
         builder.Services.TryAddSingleton<IPeerReplicas>(sp => sp.GetRequiredService<PeerReplicas>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BucketMoves>());
+        builder.Services.AddHostedService<ServerListHistory>();
         builder.Services.AddHttpClient(PeerReplicas.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<PullOptions>>().Value.RequestTimeout);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerMonitor>());

@@ -101,6 +101,11 @@ public sealed class ReplicatedBackupServerTests
         });
 
         Assert.True(round > 5, "no write was made while the list changed");
+        using (var restarted = cluster.Backup(0).CreateClient(Deployment.AdminToken))
+        {
+            var added = await restarted.GetFromJsonAsync<Buckets.Backup.Events.BackupEventPage>("/admin/v1/events?kind=ServerAdded", System.Text.Json.JsonSerializerOptions.Web);
+            Assert.Contains(added!.Events, e => e.Details.GetValueOrDefault("server") == ReplicaPlacement.ServerId(new Uri(cluster.BackupServerUrl(3))));
+        }
 
         // A bucket in use brings its new replicas up to date as it activates; idle ones wait for the integrity sweep.
         await WriteRoundsAsync(cluster, buckets, round, round + 1, acknowledged);
