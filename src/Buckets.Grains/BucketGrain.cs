@@ -1,8 +1,8 @@
 using Buckets.Abstractions;
 using Buckets.Abstractions.Backup;
 using Buckets.Core;
-using Buckets.Grains.Backup;
 using Buckets.Core.Feed;
+using Buckets.Grains.Backup;
 using Buckets.Grains.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

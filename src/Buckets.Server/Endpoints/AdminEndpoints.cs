@@ -3,11 +3,11 @@ using Buckets.Abstractions;
 using Buckets.Contracts.Http;
 using Buckets.Core.Security;
 using Buckets.Hosting.Http;
-using Buckets.Hosting.Security;
 using Buckets.Hosting.OpenApi;
+using Buckets.Hosting.Security;
 using Buckets.Server.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Buckets.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Buckets.Server.Endpoints;

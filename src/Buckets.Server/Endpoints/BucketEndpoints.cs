@@ -3,9 +3,9 @@ using Buckets.Core;
 using Buckets.Englang;
 using Buckets.Hosting.Csv;
 using Buckets.Hosting.Http;
+using Buckets.Hosting.OpenApi;
 using Buckets.Hosting.Security;
 using Buckets.Server.Http;
-using Buckets.Hosting.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
