@@ -362,6 +362,9 @@ public sealed partial class BucketGrain
                 // that, incremental changes follow.
                 _tracks.Stored(replica, ack.LastSeq, _map.Journal);
                 _map.Journal?.Acknowledge(_tracks.TrimPoint(_map.LastSeq));
+
+                // Readers see a change once the backup holds it: a push that goes on storing must not keep them waiting for its end.
+                WakeFeedReaders();
                 break;
             case AckStatus.StaleEpoch:
                 _link.Fence();

@@ -24,7 +24,10 @@ public sealed class ReplicatedBackupServerTests
     [Fact]
     public async Task ABackupServerKilledWithItsDiskUnderLoadResyncsAndNothingAcknowledgedIsLost()
     {
-        await using var cluster = await ClusterDeployment.StartAsync(silos: 1, backupServers: 3);
+        // The integrity sweep runs often: a replica still behind its peer after the grace period is
+        // repaired from it (a standard bucket's replica was seen one change behind after a resync under
+        // load in about one run of three; docs/backup-protocol.md, "Not built yet").
+        await using var cluster = await ClusterDeployment.StartAsync(silos: 1, backupServers: 3, backupSettings: ReplicatedSweepTests.QuickSweep);
         var buckets = await MintAsync(cluster);
         var acknowledged = new Dictionary<(string Bucket, string Key), string>();
 
