@@ -84,7 +84,8 @@ public sealed class ReplicatedBackupServerTests
     [Fact]
     public async Task AFourthBackupServerJoinsUnderLoadThenOneLeavesAndNothingIsLostAndEveryBucketEndsOnItsReplicas()
     {
-        await using var cluster = await ClusterDeployment.StartAsync(silos: 1, backupServers: 3, spareBackupServers: 1);
+        // The integrity sweep runs often here too: see the wipe test above.
+        await using var cluster = await ClusterDeployment.StartAsync(silos: 1, backupServers: 3, spareBackupServers: 1, backupSettings: ReplicatedSweepTests.QuickSweep);
         var buckets = await MintAsync(cluster);
         var acknowledged = new Dictionary<(string Bucket, string Key), string>();
         await WriteRoundsAsync(cluster, buckets, 0, 5, acknowledged);
