@@ -165,14 +165,7 @@ public sealed class ReplicatedBackupServerTests
         {
             foreach (var (key, _) in buckets)
             {
-                var value = $"{key.Id}-{round}";
-                using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{Key(round)}") { Content = new StringContent(value) };
-                request.Headers.Authorization = new("Bearer", key.ApiKey);
-                using var response = await client.SendAsync(request);
-                if (response.IsSuccessStatusCode)
-                {
-                    acknowledged[(key.Id, Key(round))] = value;
-                }
+                await WriteOnceAsync(client, key, round, acknowledged);
             }
         }
     }
@@ -190,6 +183,19 @@ public sealed class ReplicatedBackupServerTests
         }
     }
 
+    /// <summary>One write of round <paramref name="round"/> to the bucket; remembered with its value when acknowledged (2xx).</summary>
+    private static async Task WriteOnceAsync(HttpClient client, MintKeyResponse key, int round, Dictionary<(string, string), string> acknowledged)
+    {
+        var value = $"{key.Id}-{round}";
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{Key(round)}") { Content = new StringContent(value) };
+        request.Headers.Authorization = new("Bearer", key.ApiKey);
+        using var response = await client.SendAsync(request);
+        if (response.IsSuccessStatusCode)
+        {
+            acknowledged[(key.Id, Key(round))] = value;
+        }
+    }
+
     /// <summary>
     /// Writes rounds (as <see cref="WriteRoundsAsync"/>, a failed request not acknowledged) until
     /// <paramref name="change"/> is done, at most <see cref="MaxRoundsWhileChanging"/>; returns the next round.
@@ -202,17 +208,10 @@ public sealed class ReplicatedBackupServerTests
         {
             foreach (var (key, _) in buckets)
             {
-                var value = $"{key.Id}-{round}";
                 try
                 {
                     using var client = cluster.Silo(0).CreateClient();
-                    using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{Key(round)}") { Content = new StringContent(value) };
-                    request.Headers.Authorization = new("Bearer", key.ApiKey);
-                    using var response = await client.SendAsync(request);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        acknowledged[(key.Id, Key(round))] = value;
-                    }
+                    await WriteOnceAsync(client, key, round, acknowledged);
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException)
                 {

@@ -37,6 +37,21 @@ public sealed class BackupClusterOptions
     /// <summary>Every server whose copies this one may read: the list and those leaving it, without itself.</summary>
     public IReadOnlyList<Uri> Peers => [.. Servers.Concat(Leaving).Where(server => !string.Equals(ReplicaPlacement.ServerId(server), SelfId, StringComparison.OrdinalIgnoreCase))];
 
+    /// <summary>The position of a server in the list (ids compared as <see cref="ReplicaPlacement.ServerId"/> gives them), or -1 when it is not in it.</summary>
+    public int IndexOf(string? serverId)
+    {
+        var ids = ServerIds;
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (string.Equals(ids[i], serverId, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>True when this server is leaving the list.</summary>
     public bool IsLeaving => SelfId is { } self && !ServerIds.Contains(self, StringComparer.OrdinalIgnoreCase);
 

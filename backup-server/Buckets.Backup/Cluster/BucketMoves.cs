@@ -85,11 +85,11 @@ public sealed partial class BucketMoves(
     private async Task CopyInAsync(RateLimiter limiter, PassCounts pass, CancellationToken cancellationToken)
     {
         var ids = _cluster.ServerIds;
-        var selfIndex = ids.ToList().FindIndex(id => string.Equals(id, _cluster.SelfId, StringComparison.OrdinalIgnoreCase));
+        var selfIndex = _cluster.IndexOf(_cluster.SelfId);
         var widest = replication.Value.WidestCount(ids.Count);
         foreach (var peer in _cluster.Peers)
         {
-            var peerIndex = ids.ToList().FindIndex(id => string.Equals(id, ReplicaPlacement.ServerId(peer), StringComparison.OrdinalIgnoreCase));
+            var peerIndex = _cluster.IndexOf(ReplicaPlacement.ServerId(peer));
             try
             {
                 string? after = null;
@@ -133,7 +133,7 @@ public sealed partial class BucketMoves(
     private async Task ForgetOutAsync(PassCounts pass, CancellationToken cancellationToken)
     {
         var ids = _cluster.ServerIds;
-        var selfIndex = ids.ToList().FindIndex(id => string.Equals(id, _cluster.SelfId, StringComparison.OrdinalIgnoreCase));
+        var selfIndex = _cluster.IndexOf(_cluster.SelfId);
         var widest = replication.Value.WidestCount(ids.Count);
         var elsewhere = store.EnumerateBuckets().Where(id => selfIndex < 0 || !ReplicaPlacement.IsReplica(id, ids, widest, selfIndex));
         await Parallel.ForEachAsync(elsewhere, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken }, async (id, token) =>

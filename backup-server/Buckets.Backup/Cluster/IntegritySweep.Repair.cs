@@ -9,10 +9,10 @@ namespace Buckets.Backup.Cluster;
 public sealed partial class IntegritySweep
 {
     /// <summary>Copies the chosen source's copy over this one and verifies it by digest; true when this replica now holds the newest copy.</summary>
-    private async Task<bool> RepairAsync(string bucketId, ReplicaAnswer own, ReplicaVerdict verdict, IReadOnlyList<string> ids, RateLimiter limiter, SweepTally tally, CancellationToken cancellationToken)
+    private async Task<bool> RepairAsync(string bucketId, ReplicaAnswer own, ReplicaVerdict verdict, RateLimiter limiter, SweepTally tally, CancellationToken cancellationToken)
     {
         var choice = verdict.Repair!;
-        var index = ids.ToList().FindIndex(id => string.Equals(id, choice.Source, StringComparison.OrdinalIgnoreCase));
+        var index = cluster.Value.IndexOf(choice.Source);
         try
         {
             if (peers is null || index < 0 || await peers.ReadAsync(cluster.Value.Servers[index], bucketId, cancellationToken) is not { } copy)

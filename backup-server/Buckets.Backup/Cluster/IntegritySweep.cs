@@ -166,7 +166,7 @@ public sealed partial class IntegritySweep(
         var holding = verdict.Holding;
         tally.Kept(verdict.Finding, verdict.Deferred);
         Report(bucketId, own, verdict);
-        if (verdict.RepairsNow && await RepairAsync(bucketId, own, verdict, ids, limiter, tally, cancellationToken))
+        if (verdict.RepairsNow && await RepairAsync(bucketId, own, verdict, limiter, tally, cancellationToken))
         {
             holding++;
         }

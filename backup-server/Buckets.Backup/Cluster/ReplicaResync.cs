@@ -189,7 +189,7 @@ public sealed partial class ReplicaResync : BackgroundService
         var self = _cluster.SelfId!;
         var peers = _cluster.Servers.Where(server => !string.Equals(ReplicaPlacement.ServerId(server), self, StringComparison.OrdinalIgnoreCase)).ToList();
         var widest = _replication.WidestCount(ids.Count);
-        var selfIndex = ids.ToList().FindIndex(id => string.Equals(id, self, StringComparison.OrdinalIgnoreCase));
+        var selfIndex = _cluster.IndexOf(self);
         int answered = 0, unreachable = 0;
         var anyHeld = false;
         var complete = true;
