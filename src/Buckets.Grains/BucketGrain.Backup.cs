@@ -21,6 +21,7 @@ public sealed partial class BucketGrain
     private bool _heldAlive;
     private long _reportedUnstoredBytes;
     private Task? _loading;
+    private DateTimeOffset _earlyPushesFrom;
 
     public ValueTask<ChangeBatch?> CollectChangesAsync(string replica, int maxChanges)
     {
@@ -319,6 +320,32 @@ public sealed partial class BucketGrain
         }
     }
 
+    /// <summary>
+    /// A standard bucket sends its new changes to its replicas at once, instead of waiting for their
+    /// next pull, when waiting would cost: its change feed is followed (readers see a change only once
+    /// a replica stored it: within an fsync, not a pull interval), or its journal is half full (a pull
+    /// takes at most <c>Backup:Pull:MaxChangesPerBatch</c> changes of a bucket per round, so one bucket
+    /// written faster than that would overflow its journal into a whole snapshot, built in the grain).
+    /// A push already running carries every later change; after a failed push the pulls carry them
+    /// for <c>Buckets:Grain:EarlyPushRetryDelay</c>.
+    /// </summary>
+    private void PushEarly()
+    {
+        if (_policy.Durability != Durability.Standard || !_link.Sends || _map.Journal is not { } journal || Now < _earlyPushesFrom
+            || (_feedWindow is null && journal.Count < _options.JournalCapacity / 2 && journal.Bytes < _options.JournalMaxBytes / 2))
+        {
+            return;
+        }
+
+        foreach (var replica in _tracks.Replicas)
+        {
+            if (_tracks.StoredBy(replica.Id) < _map.LastSeq && (!_pushes.TryGetValue(replica.Id, out var running) || running.IsCompleted))
+            {
+                _pushes[replica.Id] = PushAsync(replica);
+            }
+        }
+    }
+
     /// <summary>Sends one replica every batch it lacks until it holds them all, the link stops sending, or it fails.</summary>
     private async Task PushAsync(BackupReplica replica)
     {
@@ -339,6 +366,7 @@ public sealed partial class BucketGrain
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            _earlyPushesFrom = Now + _options.EarlyPushRetryDelay;
             GrainsLog.PushFailed(_logger, BucketId, replica.Id, _map.LastSeq, e);
         }
         finally

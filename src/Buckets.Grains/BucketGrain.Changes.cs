@@ -63,7 +63,7 @@ public sealed partial class BucketGrain
     /// The last change readers may see: one the bucket's backup holds, so a crash never takes back a
     /// change a reader saw (its number would be given to another change after the rehydration, and a
     /// reader resuming after it would skip that one). A critical bucket shows a change once its write
-    /// quorum stored it, a standard one once one replica did (see <see cref="PushIfFollowed"/>); a
+    /// quorum stored it, a standard one once one replica did (see <see cref="PushEarly"/>); a
     /// bucket without a backup shows every change at once.
     /// </summary>
     private long VisibleLastSeq
@@ -78,27 +78,6 @@ public sealed partial class BucketGrain
             var needed = _policy.Durability == Durability.Critical ? _replicas.WriteQuorum(_tracks.Count) : 1;
             var durable = _tracks.Replicas.Select(replica => _tracks.StoredBy(replica.Id)).Where(seq => _tracks.HoldingCount(seq) >= needed).DefaultIfEmpty(0).Max();
             return Math.Min(durable, _map.LastSeq);
-        }
-    }
-
-    /// <summary>
-    /// A followed standard bucket sends its new changes to its replicas at once instead of waiting for
-    /// their next pull (up to <c>Backup:Pull:Interval</c> when the backup server was idle), so its
-    /// readers see a change within an fsync. A push already running carries every later change.
-    /// </summary>
-    private void PushIfFollowed()
-    {
-        if (_feedWindow is null || _policy.Durability != Durability.Standard || !_link.Sends || _map.Journal is null)
-        {
-            return;
-        }
-
-        foreach (var replica in _tracks.Replicas)
-        {
-            if (_tracks.StoredBy(replica.Id) < _map.LastSeq && (!_pushes.TryGetValue(replica.Id, out var running) || running.IsCompleted))
-            {
-                _pushes[replica.Id] = PushAsync(replica);
-            }
         }
     }
 

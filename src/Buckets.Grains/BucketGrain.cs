@@ -271,7 +271,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _memory.AddHeldBytes(held - _reportedHeldBytes);
         _reportedHeldBytes = held;
         TrackUnstoredChanges();
-        PushIfFollowed();
+        PushEarly();
         WakeFeedReaders();
     }
 }

@@ -79,6 +79,14 @@ public sealed class BucketGrainOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int TransferChunkBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// After a push to a backup server failed, how long a standard bucket leaves its changes to the
+    /// server's pulls instead of pushing again (a down server would otherwise be tried, and logged,
+    /// on every write).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan EarlyPushRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Seconds a client is told to wait when a bucket cannot serve safely yet.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 2;

@@ -63,6 +63,8 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
     public async Task JournalPastItsByteBoundFallsBackToASnapshot()
     {
         var (bucket, id) = fixture.NewBucket("journal-bytes");
+        // The backup server cannot be reached: the bucket can neither push nor be pulled.
+        fixture.Backup.FailAppends(id);
         var writes = (2 * ControlledBackupClusterFixture.JournalMaxBytes / ValueBytes) + 1;
         for (var i = 0; i < writes; i++)
         {
@@ -76,6 +78,23 @@ public sealed class BackupProtocolTests(ControlledBackupClusterFixture fixture) 
         var batch = await fixture.Replication(id).CollectChangesAsync(BackupReplicas.LocalId, int.MaxValue);
         Assert.True(batch is { IsSnapshot: true }, "an overflowed journal must be backed up by a snapshot");
         Assert.Equal(stats.LastChange, batch.ToSeq);
+    }
+
+    [Fact]
+    public async Task AStandardBucketWhoseJournalIsHalfFullPushesItsChangesWithoutWaitingForAPull()
+    {
+        var (bucket, id) = fixture.NewBucket("journal-half");
+        var writes = (ControlledBackupClusterFixture.JournalMaxBytes / ValueBytes) + 1;
+        for (var i = 0; i < writes; i++)
+        {
+            Assert.True((await bucket.SetAsync(new SetCommand($"k{i % 50}", Value(ValueBytes)))).Succeeded);
+        }
+
+        // Nobody pulls here: what the backup server holds, the bucket pushed on its own, past half its journal.
+        var stats = await bucket.GetStatsAsync();
+        Assert.NotEmpty(fixture.Backup.Appended(id));
+        Assert.False(stats.Backup.NeedsSnapshot, $"{writes} changes of {ValueBytes} bytes overflowed the journal although the bucket could push them");
+        Assert.True(stats.Backup.PendingChanges * ValueBytes < ControlledBackupClusterFixture.JournalMaxBytes, $"the journal still holds {stats.Backup.PendingChanges} changes");
     }
 
     [Fact]
