@@ -5,7 +5,7 @@ namespace Buckets.Server.Hosting;
 
 /// <summary>
 /// How fast a crashed silo is declared dead and its buckets come back on the others, and what that
-/// costs in false suspicions (docs/reliability.md, "Failure detection"). Buckets' defaults replace
+/// costs in false suspicions (docs/reliability.md, "Failure detection and recovery after kill -9"). Buckets' defaults replace
 /// Orleans' (ProbeTimeout 5 s, 3 missed probes, a 30 s directory lease: 6.6 s and 25 s measured to
 /// every bucket answering); <c>Buckets:Membership</c> and <c>Buckets:GrainDirectory</c> override them.
 /// </summary>

@@ -24,7 +24,7 @@ public sealed class ChaosTests
     private const int WriteRoundsAfterKill = 3;
     private const int Parallelism = 16;
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan GracefulRecoveryBound = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan GracefulRecoveryBound = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DefaultPause = TimeSpan.FromSeconds(3);
 
     // Only a pause longer than failure detection tolerates gets here (BUCKETS_CHAOS_PAUSE): how long the silo takes to notice.
