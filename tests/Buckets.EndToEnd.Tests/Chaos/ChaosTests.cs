@@ -13,6 +13,9 @@ namespace Buckets.EndToEnd.Tests.Chaos;
 /// critical write is lost; nothing acknowledged after the crash is lost; a backup-server crash, with
 /// its disk or without, loses nothing; the critical buckets' history of writes and reads is
 /// linearizable; the killed process restarts and rejoins (a wiped server resyncs); the backup files verify clean.
+/// Each killed silo's recovery is reported as a <see cref="RecoveryTimeline"/>. Beside the kills: a silo
+/// stopped gracefully (SIGTERM) loses nothing and every bucket answers through the others within
+/// <see cref="GracefulRecoveryBound"/>; a silo paused (SIGSTOP) for a few seconds is not declared dead.
 /// </summary>
 [Trait("Category", "E2E")]
 public sealed class ChaosTests
