@@ -6,8 +6,8 @@ namespace Buckets.EndToEnd.Tests.Chaos;
 /// Where a silo's recovery went, as seconds after its kill: failure detection (the survivors' first
 /// missed probe, the first suspicion vote, the death declaration in the membership table), the
 /// membership update (the last survivor to stop probing it), the grain directory (the lease put on the
-/// dead silo's range, until when, and the end of range recovery), re-activation (the first bucket
-/// rehydrated on a survivor) and the clients (the first failing bucket answering again, and the last).
+/// dead silo's range, until when, and the end of range recovery), re-activation (the first and last
+/// bucket rehydrated on a survivor) and the clients (the first failing bucket answering again, and the last).
 /// Gathered from the membership table and the survivors' JSON logs; a step not found is shown as
 /// missing ("-") and never fails a round by itself.
 /// </summary>
@@ -22,12 +22,13 @@ public sealed record RecoveryTimeline(
     TimeSpan? LeaseEnds,
     TimeSpan? DirectoryRecovered,
     TimeSpan? FirstReactivated,
+    TimeSpan? LastReactivated,
     TimeSpan? FirstBucketBack,
     TimeSpan AllBucketsBack)
 {
     public const string Header =
-        "| round | victim | first missed probe | first vote | declared dead | survivors' views | directory lease placed | lease ends | directory recovered | first bucket rehydrated | first failing bucket answers | every bucket answers |\n" +
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
+        "| round | victim | first missed probe | first vote | declared dead | survivors' views | directory lease placed | lease ends | directory recovered | first bucket rehydrated | last bucket rehydrated | first failing bucket answers | every bucket answers |\n" +
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
 
     /// <summary>Builds the timeline of the round whose silo on <paramref name="siloPort"/> was killed at <paramref name="killedAt"/>.</summary>
     public static RecoveryTimeline From(
@@ -59,7 +60,10 @@ public sealed record RecoveryTimeline(
             .Max();
 
         var recovered = Last(e => e.Template.StartsWith("Completed recovering activations", StringComparison.Ordinal));
-        var reactivated = First(e => e.Template.StartsWith("Bucket {BucketId} activated", StringComparison.Ordinal));
+        // Until every bucket answered, the buckets that activate are those that lived on the victim.
+        bool Rehydrated(SiloLogEvent e) => e.Template.StartsWith("Bucket {BucketId} activated", StringComparison.Ordinal) && e.At <= allBucketsBackAt;
+        var reactivated = First(Rehydrated);
+        var lastReactivated = Last(Rehydrated);
 
         TimeSpan? Since(DateTimeOffset? at) => at - killedAt;
         return new RecoveryTimeline(
@@ -73,12 +77,13 @@ public sealed record RecoveryTimeline(
             Since(leaseEnds),
             Since(recovered),
             Since(reactivated),
+            Since(lastReactivated),
             Since(firstBucketBackAt),
             allBucketsBackAt - killedAt);
     }
 
     public override string ToString() =>
-        $"| {Round} | {Victim} | {S(FirstMissedProbe)} | {S(FirstVote)} | {S(DeclaredDead)} | {S(ViewsUpdated)} | {S(LeasePlaced)} | {S(LeaseEnds)} | {S(DirectoryRecovered)} | {S(FirstReactivated)} | {S(FirstBucketBack)} | {S(AllBucketsBack)} |";
+        $"| {Round} | {Victim} | {S(FirstMissedProbe)} | {S(FirstVote)} | {S(DeclaredDead)} | {S(ViewsUpdated)} | {S(LeasePlaced)} | {S(LeaseEnds)} | {S(DirectoryRecovered)} | {S(FirstReactivated)} | {S(LastReactivated)} | {S(FirstBucketBack)} | {S(AllBucketsBack)} |";
 
     private static string S(TimeSpan? offset) => offset is { } value ? value.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture) : "-";
 }
