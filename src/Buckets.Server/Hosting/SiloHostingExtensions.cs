@@ -19,12 +19,6 @@ namespace Buckets.Server.Hosting;
 /// </summary>
 public static class SiloHostingExtensions
 {
-    /// <summary>Orleans failure-detection settings (probe timeouts, missed probes), bound as ClusterMembershipOptions.</summary>
-    public const string MembershipSection = "Buckets:Membership";
-
-    /// <summary>Orleans grain directory settings, bound as GrainDirectoryOptions (<c>RangeLeaseDuration</c>).</summary>
-    public const string GrainDirectorySection = "Buckets:GrainDirectory";
-
     // Orleans opens no client gateway on port 0. Nothing here uses an Orleans client (the HTTP API
     // and the backup server talk HTTP), and an open gateway would let any process that knows the
     // cluster and service ids call every bucket grain.
@@ -43,18 +37,7 @@ public static class SiloHostingExtensions
                 o.ClusterId = hosting.ClusterId;
                 o.ServiceId = hosting.ServiceId;
             });
-            silo.Services.AddOptions<ClusterMembershipOptions>().BindConfiguration(MembershipSection);
-
-            // After a silo dies, the directory keeps its grains from re-activating elsewhere for the range
-            // lease (Orleans' default 30 s, counted from the estimated failure), so that a silo that was
-            // only cut off has time to learn it was declared dead and stop. A bucket does not depend on
-            // it for its writes (an activation must win an epoch from its backup replicas, and a zombie
-            // is fenced there), so the lease is twice the failure-detection window, as Orleans computes
-            // it when asked to, unless set.
-            silo.Services.AddOptions<GrainDirectoryOptions>()
-                .Configure<IOptions<ClusterMembershipOptions>>((directory, membership) =>
-                    directory.RangeLeaseDuration = 2 * membership.Value.ProbeTimeout * membership.Value.NumMissedProbesLimit)
-                .BindConfiguration(GrainDirectorySection);
+            silo.Services.AddBucketsFailureDetection();
             if (hosting.Profile == HostingProfile.Cluster)
             {
                 UseCluster(silo, builder.Configuration, hosting);

@@ -73,20 +73,41 @@ public sealed class ChaosWorkload(ClusterDeployment cluster, IReadOnlyList<Chaos
             });
     }
 
-    /// <summary>Polls until every bucket answers through the live silos; returns how long that took from <paramref name="since"/>.</summary>
-    public async Task<TimeSpan> WaitAllAnswerAsync(DateTimeOffset since, TimeSpan deadline)
+    /// <summary>
+    /// Polls until every bucket answers through the live silos (or those of <paramref name="through"/>).
+    /// Returns when the first bucket that had failed answered again (null when none failed) and when the
+    /// last one did, each the time its own answer came (not the end of the polling pass).
+    /// </summary>
+    public async Task<(DateTimeOffset? FirstBackAt, DateTimeOffset AllBackAt)> WaitAllAnswerAsync(DateTimeOffset since, TimeSpan deadline, IReadOnlyList<int>? through = null)
     {
         var pending = buckets.ToList();
+        var failed = new HashSet<ChaosBucket>();
+        var answeredAt = new ConcurrentDictionary<ChaosBucket, DateTimeOffset>();
+        DateTimeOffset? firstBack = null;
+        var allBack = DateTimeOffset.UtcNow;
         while (pending.Count > 0)
         {
             var stillFailing = new ConcurrentBag<ChaosBucket>();
+            answeredAt.Clear();
             await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (bucket, _) =>
             {
-                if (!await AnswersAsync(bucket))
+                if (await AnswersAsync(bucket, through))
+                {
+                    answeredAt[bucket] = DateTimeOffset.UtcNow;
+                }
+                else
                 {
                     stillFailing.Add(bucket);
                 }
             });
+            var back = answeredAt.Where(a => failed.Contains(a.Key)).Select(a => a.Value).ToList();
+            if (back.Count > 0)
+            {
+                firstBack ??= back.Min();
+                allBack = back.Max();
+            }
+
+            failed.UnionWith(stillFailing);
             pending = [.. stillFailing];
             if (pending.Count > 0)
             {
@@ -95,7 +116,7 @@ public sealed class ChaosWorkload(ClusterDeployment cluster, IReadOnlyList<Chaos
             }
         }
 
-        return DateTimeOffset.UtcNow - since;
+        return (firstBack, failed.Count == 0 ? DateTimeOffset.UtcNow : allBack);
     }
 
     /// <summary>
@@ -154,9 +175,9 @@ public sealed class ChaosWorkload(ClusterDeployment cluster, IReadOnlyList<Chaos
         }
     }
 
-    private async Task<bool> AnswersAsync(ChaosBucket bucket)
+    private async Task<bool> AnswersAsync(ChaosBucket bucket, IReadOnlyList<int>? through)
     {
-        foreach (var index in cluster.LiveSilos)
+        foreach (var index in through ?? cluster.LiveSilos)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/bucket");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bucket.ApiKey);

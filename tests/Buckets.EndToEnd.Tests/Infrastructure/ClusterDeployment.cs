@@ -21,7 +21,7 @@ public sealed class ClusterDeployment : IAsyncDisposable
     private readonly int[] _backupInternalPorts;
     private List<int> _listed;
 
-    private ClusterDeployment(string root, string postgres, int silos, int backupServers, int spareBackupServers, IReadOnlyDictionary<string, string>? backupSettings)
+    private ClusterDeployment(string root, string postgres, int silos, int backupServers, int spareBackupServers, IReadOnlyDictionary<string, string>? backupSettings, IReadOnlyDictionary<string, string?>? siloSettings)
     {
         Root = root;
         PostgresConnectionString = postgres;
@@ -44,9 +44,8 @@ public sealed class ClusterDeployment : IAsyncDisposable
             ["Buckets:Backup:Mode"] = "Remote",
             ["Buckets:Backup:RequestTimeout"] = "00:00:03",
             ["Buckets:Backup:AnnounceInterval"] = "00:00:00.500",
-            // Declare a killed silo dead within a few seconds instead of Orleans' production defaults.
-            ["Buckets:Membership:ProbeTimeout"] = "00:00:01",
-            ["Buckets:Membership:NumMissedProbesLimit"] = "2",
+            // Failure detection is the product's (Buckets' defaults, FailureDetection.cs); only the heartbeat
+            // row is written more often than the 30 s default, so a stale silo row shows sooner.
             ["Buckets:Membership:IAmAliveTablePublishTimeout"] = "00:00:05",
             // Refused connections in the port tests end within a bounded wait.
             ["Buckets:Cluster:Tls:HandshakeTimeout"] = "00:00:02",
@@ -79,9 +78,24 @@ public sealed class ClusterDeployment : IAsyncDisposable
         {
             _backupSettings[key] = value;
         }
+
+        foreach (var (key, value) in siloSettings ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                _siloSettings.Remove(key);
+            }
+            else
+            {
+                _siloSettings[key] = value;
+            }
+        }
     }
 
     public string Root { get; }
+
+    /// <summary>The failure-detection settings these silos get in place of the product's defaults (see the constructor).</summary>
+    public static readonly IReadOnlyList<string> MembershipSettingKeys = ["Buckets:Membership:IAmAliveTablePublishTimeout"];
 
     /// <summary>The Orleans cluster id the silos share (a rogue client would need it too).</summary>
     public string ClusterId { get; } = "e2e-" + Guid.NewGuid().ToString("N")[..12];
@@ -111,11 +125,17 @@ public sealed class ClusterDeployment : IAsyncDisposable
 
     /// <summary>
     /// Starts the cluster; <paramref name="spareBackupServers"/> more backup servers get ports and directories but are neither listed nor started (see <see cref="SetBackupList"/>);
-    /// <paramref name="backupSettings"/> are added to (or override) every backup server's settings.
+    /// <paramref name="backupSettings"/> are added to (or override) every backup server's settings, <paramref name="siloSettings"/>
+    /// to every silo's (a null value removes a setting, so the silo runs with its appsettings.json default).
     /// </summary>
-    public static async Task<ClusterDeployment> StartAsync(int silos, int backupServers = 1, int spareBackupServers = 0, IReadOnlyDictionary<string, string>? backupSettings = null)
+    public static async Task<ClusterDeployment> StartAsync(
+        int silos,
+        int backupServers = 1,
+        int spareBackupServers = 0,
+        IReadOnlyDictionary<string, string>? backupSettings = null,
+        IReadOnlyDictionary<string, string?>? siloSettings = null)
     {
-        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos, backupServers, spareBackupServers, backupSettings);
+        var deployment = new ClusterDeployment(ServerHarness.NewWorkingDirectory(), await TestPostgres.NewDatabaseAsync(), silos, backupServers, spareBackupServers, backupSettings, siloSettings);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, backupServers).Select(deployment.StartBackupServerAsync));

@@ -121,6 +121,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         await _process.WaitForExitAsync(deadline.Token);
     }
 
+    /// <summary>Stops the process without ending it (SIGSTOP), as a long GC pause or a starved CPU would; <see cref="Resume"/> lets it go on.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>Lets a paused process go on (SIGCONT).</summary>
+    public void Resume() => Signal("-CONT");
+
     public void Kill()
     {
         if (!_process.HasExited)
@@ -135,6 +141,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     private void Capture(string? line)
