@@ -5,7 +5,7 @@ namespace Buckets.Server.Http;
 /// <summary>Entity tags are entry versions written as strong ETags: <c>"42"</c>.</summary>
 public static class EntityTags
 {
-    public static string Format(long version) => "\"" + version.ToString(CultureInfo.InvariantCulture) + "\"";
+    public static string Format(long version) => string.Create(CultureInfo.InvariantCulture, $"\"{version}\"");
 
     /// <summary>Parses one strong ETag holding a version; false when the header is malformed.</summary>
     public static bool TryParse(string header, out long version)
