@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
+using Perfolizer.Metrology;
 using Microsoft.AspNetCore.Builder;
 
 namespace Buckets.Benchmarks.Http;
@@ -16,6 +19,7 @@ namespace Buckets.Benchmarks.Http;
 /// Run in process (the servers start once): <c>--filter "*RequestPipeline*" --job short --inProcess</c>.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(BytesConfig))]
 public class RequestPipelineBenchmarks
 {
     private const int KeySpace = 1000;
@@ -133,5 +137,11 @@ public class RequestPipelineBenchmarks
 
             return servers;
         }
+    }
+
+    /// <summary>Allocations in bytes, not KB with two decimals: the changes measured here move tens of bytes.</summary>
+    public sealed class BytesConfig : ManualConfig
+    {
+        public BytesConfig() => SummaryStyle = SummaryStyle.Default.WithSizeUnit(SizeUnit.B);
     }
 }
