@@ -31,6 +31,8 @@ public class RequestPipelineBenchmarks
     private static readonly SemaphoreSlim Starting = new(1, 1);
     private static Servers? _servers;
     private Servers _s = null!;
+    private RawHttpConnection _bucketsConnection = null!;
+    private RawHttpConnection _baselineConnection = null!;
     private int _next;
 
     [GlobalSetup]
@@ -45,25 +47,37 @@ public class RequestPipelineBenchmarks
         {
             Starting.Release();
         }
+
+        // Fresh connections per benchmark: Kestrel closes one left idle past its keep-alive timeout
+        // while the other benchmarks run.
+        _bucketsConnection = await RawHttpConnection.ConnectAsync(_s.BucketsPort);
+        _baselineConnection = await RawHttpConnection.ConnectAsync(_s.BaselinePort);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _bucketsConnection.Dispose();
+        _baselineConnection.Dispose();
     }
 
     [Benchmark(Description = "GET, 1 bucket")]
-    public ValueTask<int> Get() => SendAsync(_s.Buckets, _s.GetOne, 200);
+    public ValueTask<int> Get() => SendAsync(_bucketsConnection, _s.GetOne, 200);
 
     [Benchmark(Description = "PUT standard, backups on, 1 bucket")]
-    public ValueTask<int> Put() => SendAsync(_s.Buckets, _s.PutOne, 204);
+    public ValueTask<int> Put() => SendAsync(_bucketsConnection, _s.PutOne, 204);
 
     [Benchmark(Description = "GET, 1000 buckets")]
-    public ValueTask<int> GetManyBuckets() => SendAsync(_s.Buckets, _s.GetMany, 200);
+    public ValueTask<int> GetManyBuckets() => SendAsync(_bucketsConnection, _s.GetMany, 200);
 
     [Benchmark(Description = "PUT standard, backups on, 1000 buckets")]
-    public ValueTask<int> PutManyBuckets() => SendAsync(_s.Buckets, _s.PutMany, 204);
+    public ValueTask<int> PutManyBuckets() => SendAsync(_bucketsConnection, _s.PutMany, 204);
 
     [Benchmark(Description = "GET, bare Kestrel")]
-    public ValueTask<int> GetBaseline() => SendAsync(_s.Baseline, _s.GetBaseline, 200);
+    public ValueTask<int> GetBaseline() => SendAsync(_baselineConnection, _s.GetBaseline, 200);
 
     [Benchmark(Description = "PUT, bare Kestrel")]
-    public ValueTask<int> PutBaseline() => SendAsync(_s.Baseline, _s.PutBaseline, 204);
+    public ValueTask<int> PutBaseline() => SendAsync(_baselineConnection, _s.PutBaseline, 204);
 
     private async ValueTask<int> SendAsync(RawHttpConnection connection, byte[][] requests, int expected)
     {
@@ -98,7 +112,7 @@ public class RequestPipelineBenchmarks
     }
 
     private sealed record Servers(
-        WebApplication App, RawHttpConnection Buckets, RawHttpConnection Baseline,
+        WebApplication App, int BucketsPort, int BaselinePort,
         byte[][] GetOne, byte[][] PutOne, byte[][] GetMany, byte[][] PutMany, byte[][] GetBaseline, byte[][] PutBaseline)
     {
         public static async Task<Servers> StartAsync()
@@ -114,8 +128,8 @@ public class RequestPipelineBenchmarks
             var one = apiKeys[ManyBuckets];
             var servers = new Servers(
                 app,
-                await RawHttpConnection.ConnectAsync(bucketsPort),
-                await RawHttpConnection.ConnectAsync(baselinePort),
+                bucketsPort,
+                baselinePort,
                 Build(i => Request("GET", KeyOf(i), one)),
                 Build(i => Request("PUT", KeyOf(i), one)),
                 Build(i => Request("GET", KeyOf(i), apiKeys[i % ManyBuckets])),
@@ -123,8 +137,9 @@ public class RequestPipelineBenchmarks
                 Build(i => Request("GET", KeyOf(i), bearer: null)),
                 Build(i => Request("PUT", KeyOf(i), bearer: null)));
             // Every key exists before the first GET: the PUTs create it (201) in each bucket.
-            foreach (var (connection, puts) in new[] { (servers.Buckets, servers.PutOne), (servers.Buckets, servers.PutMany), (servers.Baseline, servers.PutBaseline) })
+            foreach (var (port, puts) in new[] { (bucketsPort, servers.PutOne), (bucketsPort, servers.PutMany), (baselinePort, servers.PutBaseline) })
             {
+                using var connection = await RawHttpConnection.ConnectAsync(port);
                 foreach (var put in puts)
                 {
                     var status = await connection.SendAsync(put);
