@@ -154,6 +154,62 @@ public sealed partial class CompactionTests : IDisposable
         Assert.Empty(report.Warnings);
     }
 
+    [Fact]
+    public async Task Changes_appended_while_a_compaction_writes_its_snapshot_are_stored_at_once_and_kept_after_it()
+    {
+        var epoch = await Fill(40);
+        var before = await ReadAll(_t.Store);
+        _t.Time.Advance(TimeSpan.FromMinutes(1));
+        AppendResult? during = null;
+
+        // The compaction's snapshot is being made durable: the bucket must take appends meanwhile (it
+        // did not, before: a large bucket's writers and change feed waited the whole compaction).
+        using (DurableFiles.WatchSyncs(_t.BucketDirectory(Bucket), path =>
+        {
+            if (during is null && Path.GetFileName(path).StartsWith("snapshot-", StringComparison.Ordinal))
+            {
+                during = _t.Store.AppendChangesAsync(Bucket, epoch, Lines.Range(Bucket, 43, 45, TestStore.Start), Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct).GetAwaiter().GetResult();
+            }
+        }))
+        {
+            Assert.True(await _t.Store.CompactIfNeededAsync(Bucket, Ct));
+        }
+
+        Assert.Equal(new AppendResult(AckStatus.Stored, 45), during);
+        var live = (await _t.Store.DescribeAsync(Bucket, Ct))!.Files.Where(f => !f.Retired).OrderBy(f => f.FromSeq).Select(f => (f.Kind, f.FromSeq, f.ToSeq)).ToList();
+        Assert.Equal([("snapshot", 42L, 42L), ("changes", 43L, 45L)], live);
+        // Every point of the history reads as before; the end now includes the changes appended meanwhile.
+        Assert.Equal(before.SkipLast(1), (await ReadAll(_t.Store)).SkipLast(1));
+        var reopened = _t.Reopen();
+        Assert.Equal(before.SkipLast(1), (await ReadAll(reopened)).SkipLast(1));
+        var end = await reopened.ReadStateAsync(Bucket, null, null, Ct);
+        Assert.Equal((45L, 43), (end!.Seq, end.EntryCount));
+        Assert.True(BackupVerifier.VerifyDirectory(_t.Directory).IsHealthy);
+    }
+
+    [Fact]
+    public async Task A_snapshot_stored_while_a_compaction_runs_wins_and_the_compaction_leaves_nothing_behind()
+    {
+        var epoch = await Fill(40);
+        _t.Time.Advance(TimeSpan.FromMinutes(1));
+        AppendResult? during = null;
+        using (DurableFiles.WatchSyncs(_t.BucketDirectory(Bucket), path =>
+        {
+            if (during is null && Path.GetFileName(path).StartsWith("snapshot-000000000042", StringComparison.Ordinal))
+            {
+                during = _t.Store.AppendSnapshotAsync(Bucket, epoch, AppendTests.SnapshotOf(Bucket, 50, TestStore.Start.AddMinutes(2), ("only", "one")), Ct).WaitAsync(TimeSpan.FromSeconds(10), Ct).GetAwaiter().GetResult();
+            }
+        }))
+        {
+            Assert.False(await _t.Store.CompactIfNeededAsync(Bucket, Ct));
+        }
+
+        Assert.Equal(new AppendResult(AckStatus.Stored, 50), during);
+        Assert.DoesNotContain(_t.BucketFiles(Bucket), f => f.StartsWith("snapshot-000000000042", StringComparison.Ordinal));
+        Assert.Equal(["only=one"], State.Entries(await _t.Reopen().ReadStateAsync(Bucket, null, null, Ct)));
+        Assert.True(BackupVerifier.VerifyDirectory(_t.Directory).IsHealthy);
+    }
+
     /// <summary>Appends changes 1..count in small batches (sealing several segments); returns the epoch.</summary>
     private async Task<long> Fill(int count)
     {

@@ -19,7 +19,7 @@ namespace Buckets.EndToEnd.Tests;
 public sealed class ChangeFeedClusterTests
 {
     private const int Buckets = 10;
-    private const int SubscribersPerBucket = 2;
+    private const int SubscribersPerBucket = 5;
     private const int WritesPerBucketBeforeKill = 15;
     private const int WritesPerBucketAfterKill = 15;
     private const int Victim = 1;

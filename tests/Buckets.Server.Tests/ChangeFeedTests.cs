@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using Buckets.Server.Tests.Infrastructure;
 
@@ -13,16 +15,23 @@ namespace Buckets.Server.Tests;
 public sealed class ChangeFeedTests : IAsyncLifetime
 {
     private const int Window = 4;
+    private const int BufferedEvents = 50;
+    private const int LargeValueBytes = 60_000;
+
+    // Far more than the socket buffers (4 MiB on Linux loopback at most), Kestrel's response buffer
+    // and the follower's buffer of events can hold together, so a reader that stops reading overflows.
+    private const int LargeWrites = 300;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     private readonly BucketsApiFactory _factory = BucketsApiFactory.With(new Dictionary<string, string>
     {
         ["Buckets:Feed:WindowChanges"] = Window.ToString(CultureInfo.InvariantCulture),
         ["Buckets:Feed:PageChanges"] = "50",
-        ["Buckets:Feed:BufferedEventsPerSubscriber"] = "50",
+        ["Buckets:Feed:BufferedEventsPerSubscriber"] = BufferedEvents.ToString(CultureInfo.InvariantCulture),
         ["Buckets:Feed:MaxWait"] = "00:00:01",
         ["Buckets:Feed:HeartbeatInterval"] = "00:00:01",
         ["Buckets:Feed:SubscribersPerBucket"] = "8",
+        ["Buckets:Limits:MaxValueBytes"] = LargeValueBytes.ToString(CultureInfo.InvariantCulture),
     });
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -189,6 +198,93 @@ public sealed class ChangeFeedTests : IAsyncLifetime
         {
             open.ForEach(response => response.Dispose());
         }
+    }
+
+    [Fact]
+    public async Task ASubscriberThatStopsReadingIsDisconnectedAndResumesWithoutAGap()
+    {
+        var key = await _factory.MintKeyAsync();
+        using var client = _factory.ClientFor(key.ApiKey);
+        var start = await client.MustPutAsync("large", "0");
+
+        // A raw connection with the smallest receive buffer, so the server's writes block as soon as it stops reading.
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await socket.ConnectAsync(IPAddress.Loopback, client.BaseAddress!.Port, Ct);
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /v1/changes?after={start} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key.ApiKey}\r\n\r\n"), Ct);
+        var head = new byte[256];
+        var headLength = await socket.ReceiveAsync(head, Ct);
+        Assert.StartsWith("HTTP/1.1 200", Encoding.ASCII.GetString(head, 0, headLength), StringComparison.Ordinal);
+
+        var value = new string('x', LargeValueBytes);
+        var last = start;
+        for (var i = 0; i < LargeWrites; i++)
+        {
+            last = await client.MustPutAsync("large", value);
+        }
+
+        // The server drops the stream instead of buffering for it: what is left to read ends (closed or reset) before the last change.
+        var text = await ReadUntilClosedAsync(socket, head.AsMemory(0, headLength));
+        var ids = text.Split('\n').Where(line => line.StartsWith("id: ", StringComparison.Ordinal)).Select(line => long.Parse(line[4..], CultureInfo.InvariantCulture)).ToList();
+        Assert.True(ids.Count == 0 || ids[^1] < last, $"the reader that stopped reading was sent every change up to {last}: it was buffered, not disconnected");
+        Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => start + i), ids);
+
+        // It resumes after the last change it got, with nothing missing; its place on the server was freed.
+        var resumed = new List<long>();
+        var after = ids.Count > 0 ? ids[^1] : start;
+        var caughtUp = await Eventually.HoldsWithinAsync(Deadline, async () =>
+        {
+            resumed.AddRange((await PollAsync(client, resumed.Count > 0 ? resumed[^1] : after, wait: 1)).Select(change => change.GetProperty("change").GetInt64()));
+            return resumed.Count > 0 && resumed[^1] == last;
+        });
+        Assert.True(caughtUp, $"resuming after {after} did not reach {last}");
+        Assert.Equal(Enumerable.Range(1, (int)(last - after)).Select(i => after + i), resumed);
+        await AssertStreamsOpenAsync(client, 8);
+    }
+
+    /// <summary>Reads the connection to its end (closed or reset by the server) within the deadline; the text read, from <paramref name="already"/> on.</summary>
+    private static async Task<string> ReadUntilClosedAsync(Socket socket, ReadOnlyMemory<byte> already)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(Deadline);
+        var text = new StringBuilder(Encoding.UTF8.GetString(already.Span));
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, deadline.Token)) > 0)
+            {
+                text.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // An aborted connection: the server dropped the reader.
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Opens <paramref name="count"/> streams of the bucket at once (the bucket's bound is 8); each must be accepted, within the deadline.</summary>
+    private static async Task AssertStreamsOpenAsync(HttpClient client, int count)
+    {
+        var opened = await Eventually.HoldsWithinAsync(Deadline, async () =>
+        {
+            var open = new List<HttpResponseMessage>();
+            try
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    open.Add(await client.GetAsync(KeysApi.Relative("/v1/changes"), HttpCompletionOption.ResponseHeadersRead, Ct));
+                }
+
+                return open.All(response => response.StatusCode == HttpStatusCode.OK);
+            }
+            finally
+            {
+                open.ForEach(response => response.Dispose());
+            }
+        });
+        Assert.True(opened, $"{count} streams could not be opened: a dropped reader's place was not freed");
     }
 
     private static async Task<string> LastChangeAsync(HttpClient client)
