@@ -26,6 +26,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private readonly ReplicationOptions _replicationOptions;
     private readonly DirtyBuckets _dirty;
     private readonly ActiveBuckets _active;
+    private readonly SiloPeers _peers;
     private readonly MemoryPressure _memory;
     private readonly IPersistentState<BucketMetadata> _metadata;
     private readonly ILogger<BucketGrain> _logger;
@@ -47,6 +48,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         IOptions<ReplicationOptions> replicationOptions,
         DirtyBuckets dirty,
         ActiveBuckets active,
+        SiloPeers peers,
         MemoryPressure memory,
         [PersistentState("metadata", BucketMetadata.StorageName)] IPersistentState<BucketMetadata> metadata,
         ILogger<BucketGrain> logger)
@@ -60,6 +62,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _replicationOptions = replicationOptions.Value;
         _dirty = dirty;
         _active = active;
+        _peers = peers;
         _memory = memory;
         _metadata = metadata;
         _logger = logger;
@@ -87,7 +90,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
             await LeaveStateInPiecesAsync(cancellationToken);
         }
 
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _link.Serves)
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _link.Serves && _peers.AnyOtherActive())
         {
             // Hand the bucket over with its state (see OnDehydrate) rather than dropping it.
             this.MigrateOnIdle();

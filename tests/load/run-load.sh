@@ -810,6 +810,9 @@ ratio() { calc "$1 / $2" 2; }
 g=buckets.get; p=buckets.put; m=buckets.mix
 GET_CEIL=$(ratio "${R[$g.rps]}" "${R[baseline.get.rps]}"); GET_WEB=$(ratio "${R[$g.rps]}" "${R[webdis.get.rps]}")
 PUT_CEIL=$(ratio "${R[$p.rps]}" "${R[baseline.put.rps]}"); PUT_WEB=$(ratio "${R[$p.rps]}" "${R[webdis.put.rps]}")
+GET_P99=$(ratio "${R[$g.p99]}" "${R[baseline.get.p99]}"); PUT_P99=$(ratio "${R[$p.p99]}" "${R[baseline.put.p99]}")
+GET_CPU=$(ratio "${R[$g.cpu]}" "${R[baseline.get.cpu]}"); PUT_CPU=$(ratio "${R[$p.cpu]}" "${R[baseline.put.cpu]}")
+MANY_GET_CEIL=$(ratio "${R[many.$APIKEYS.get.rps]}" "${R[baseline.get.rps]}"); MANY_PUT_CEIL=$(ratio "${R[many.$APIKEYS.put.rps]}" "${R[baseline.put.rps]}")
 MIX_CEIL=$(ratio "${R[$m.rps]}" "${R[baseline.mix.rps]}"); MIX_WEB=$(ratio "${R[$m.rps]}" "${R[webdis.mix.rps]}")
 MEM_RATIO=$(ratio "${R[mem.buckets.heap]}" "${R[mem.redis]}")
 MEM_RSS_RATIO=$(ratio "${R[mem.buckets.rss]}" "${R[mem.redis]}")
@@ -821,17 +824,17 @@ fmt() { printf "%'.0f" "$1" 2>/dev/null || echo "$1"; }
 TABLE=$(cat <<EOF
 | figure | Buckets | bare Kestrel (ceiling) | webdis | Redis | Buckets/ceiling | Buckets/webdis | target | verdict |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |
-| GET req/s | $(fmt "${R[$g.rps]}") | $(fmt "${R[baseline.get.rps]}") | $(fmt "${R[webdis.get.rps]}") | $(fmt "${R[redisbench.GET.rps]}") ¹ | $GET_CEIL | $GET_WEB | ≥ 0.7× ceiling, ≥ 1.5× webdis | $(verdict "$GET_CEIL >= 0.7") / $(verdict "$GET_WEB >= 1.5") |
-| GET p50 / p99 ms | ${R[$g.p50]} / ${R[$g.p99]} | ${R[baseline.get.p50]} / ${R[baseline.get.p99]} | ${R[webdis.get.p50]} / ${R[webdis.get.p99]} | ${R[redisbench.GET.p50]} / ${R[redisbench.GET.p99]} ¹ | $(ratio "${R[$g.p99]}" "${R[baseline.get.p99]}") (p99) | $(ratio "${R[$g.p99]}" "${R[webdis.get.p99]}") (p99) | p99 ≤ 2 ms | $(verdict "${R[$g.p99]} <= 2") |
-| PUT req/s | $(fmt "${R[$p.rps]}") | $(fmt "${R[baseline.put.rps]}") | $(fmt "${R[webdis.put.rps]}") | $(fmt "${R[redisbench.SET.rps]}") ¹ | $PUT_CEIL | $PUT_WEB | ≥ 0.6× ceiling, ≥ 1.5× webdis | $(verdict "$PUT_CEIL >= 0.6") / $(verdict "$PUT_WEB >= 1.5") |
-| PUT p50 / p99 ms | ${R[$p.p50]} / ${R[$p.p99]} | ${R[baseline.put.p50]} / ${R[baseline.put.p99]} | ${R[webdis.put.p50]} / ${R[webdis.put.p99]} | ${R[redisbench.SET.p50]} / ${R[redisbench.SET.p99]} ¹ | $(ratio "${R[$p.p99]}" "${R[baseline.put.p99]}") (p99) | $(ratio "${R[$p.p99]}" "${R[webdis.put.p99]}") (p99) | p99 ≤ 2 ms | $(verdict "${R[$p.p99]} <= 2") |
-| server CPU µs per GET / PUT | ${R[$g.cpu]} / ${R[$p.cpu]} | ${R[baseline.get.cpu]} / ${R[baseline.put.cpu]} | ${R[webdis.get.cpu]} / ${R[webdis.put.cpu]} ⁷ | | $(ratio "${R[$g.cpu]}" "${R[baseline.get.cpu]}") / $(ratio "${R[$p.cpu]}" "${R[baseline.put.cpu]}") | $(ratio "${R[$g.cpu]}" "${R[webdis.get.cpu]}") / $(ratio "${R[$p.cpu]}" "${R[webdis.put.cpu]}") | (information) | |
+| GET req/s | $(fmt "${R[$g.rps]}") | $(fmt "${R[baseline.get.rps]}") | $(fmt "${R[webdis.get.rps]}") | $(fmt "${R[redisbench.GET.rps]}") ¹ | $GET_CEIL | $GET_WEB | ≥ 0.8× ceiling, ≥ 1.5× webdis | $(verdict "$GET_CEIL >= 0.8") / $(verdict "$GET_WEB >= 1.5") |
+| GET p50 / p99 ms | ${R[$g.p50]} / ${R[$g.p99]} | ${R[baseline.get.p50]} / ${R[baseline.get.p99]} | ${R[webdis.get.p50]} / ${R[webdis.get.p99]} | ${R[redisbench.GET.p50]} / ${R[redisbench.GET.p99]} ¹ | $GET_P99 (p99) | $(ratio "${R[$g.p99]}" "${R[webdis.get.p99]}") (p99) | p99 ≤ 1.5× the ceiling's | $(verdict "$GET_P99 <= 1.5") |
+| PUT req/s | $(fmt "${R[$p.rps]}") | $(fmt "${R[baseline.put.rps]}") | $(fmt "${R[webdis.put.rps]}") | $(fmt "${R[redisbench.SET.rps]}") ¹ | $PUT_CEIL | $PUT_WEB | ≥ 0.7× ceiling, ≥ 1.5× webdis | $(verdict "$PUT_CEIL >= 0.7") / $(verdict "$PUT_WEB >= 1.5") |
+| PUT p50 / p99 ms | ${R[$p.p50]} / ${R[$p.p99]} | ${R[baseline.put.p50]} / ${R[baseline.put.p99]} | ${R[webdis.put.p50]} / ${R[webdis.put.p99]} | ${R[redisbench.SET.p50]} / ${R[redisbench.SET.p99]} ¹ | $PUT_P99 (p99) | $(ratio "${R[$p.p99]}" "${R[webdis.put.p99]}") (p99) | p99 ≤ 1.5× the ceiling's | $(verdict "$PUT_P99 <= 1.5") |
+| server CPU µs per GET / PUT | ${R[$g.cpu]} / ${R[$p.cpu]} | ${R[baseline.get.cpu]} / ${R[baseline.put.cpu]} | ${R[webdis.get.cpu]} / ${R[webdis.put.cpu]} ⁷ | | $GET_CPU / $PUT_CPU | $(ratio "${R[$g.cpu]}" "${R[webdis.get.cpu]}") / $(ratio "${R[$p.cpu]}" "${R[webdis.put.cpu]}") | ≤ 1.6× the ceiling's | $(verdict "$GET_CPU <= 1.6") / $(verdict "$PUT_CPU <= 1.6") |
 | mix ${READ_PCT}% GET req/s | $(fmt "${R[$m.rps]}") | $(fmt "${R[baseline.mix.rps]}") | $(fmt "${R[webdis.mix.rps]}") | | $MIX_CEIL | $MIX_WEB | (information) | |
 | mix p50 / p99 ms | ${R[$m.p50]} / ${R[$m.p99]} | ${R[baseline.mix.p50]} / ${R[baseline.mix.p99]} | ${R[webdis.mix.p50]} / ${R[webdis.mix.p99]} | | | | (information) | |
-| memory bytes/entry (managed heap after full GC) | ${R[mem.buckets.heap]} | | | ${R[mem.redis]} ² | | | ≤ 1.3× Redis: ratio $MEM_RATIO | $(verdict "$MEM_RATIO <= 1.3") |
+| memory bytes/entry (managed heap after full GC) | ${R[mem.buckets.heap]} | | | ${R[mem.redis]} ² | | | ≤ Redis: ratio $MEM_RATIO | $(verdict "$MEM_RATIO <= 1") |
 | memory bytes/entry (process RSS growth) | ${R[mem.buckets.rss]} | | | ${R[mem.redis]} ² | | | (information): ratio $MEM_RSS_RATIO | |
 | restore ${REPLAY_CHANGES} changes, load only (s) | ${R[replay.buckets]} ³ | | | ${R[replay.redis]:-n/a} ⁴ | | | ≤ Redis: ratio $REPLAY_RATIO | $(verdict "$REPLAY_RATIO <= 1") |
-| restore ${REPLAY_CHANGES} changes, process start to ready (s) | ${R[replay.cli]} ⁵ | | | ${R[replay.redis.wall]} ⁶ | | | (information): ratio $REPLAY_WALL_RATIO | |
+| restore ${REPLAY_CHANGES} changes, process start to ready (s) | ${R[replay.cli]} ⁵ | | | ${R[replay.redis.wall]} ⁶ | | | ≤ Redis: ratio $REPLAY_WALL_RATIO | $(verdict "$REPLAY_WALL_RATIO <= 1") |
 | backup lag p50 / p99 s at $(fmt "${R[lag.rps]}") writes/s | ${R[lag.p50]} / ${R[lag.p99]} | | | | | | p99 ≤ 1 s | $(verdict "${R[lag.p99]} <= 1") |
 | backup lag p50 / p99 s at $(fmt "${R[laglow.rps]}") writes/s | ${R[laglow.p50]} / ${R[laglow.p99]} ⁸ | | | | | | p99 ≤ 1 s | $(verdict "${R[laglow.p99]} <= 1") |
 EOF
@@ -843,8 +846,8 @@ MANY_TABLE=$(cat <<EOF
 | --- | ---: | ---: | ---: | --- |
 | PUT, 1 bucket, standard | $(fmt "${R[many.1.put.rps]}") | ${R[many.1.put.p50]} | ${R[many.1.put.p99]} | ${R[many.1.per]} keys |
 | GET, 1 bucket | $(fmt "${R[many.1.get.rps]}") | ${R[many.1.get.p50]} | ${R[many.1.get.p99]} | |
-| PUT, $APIKEYS buckets, standard | $(fmt "${R[many.$APIKEYS.put.rps]}") | ${R[many.$APIKEYS.put.p50]} | ${R[many.$APIKEYS.put.p99]} | ${R[many.$APIKEYS.per]} keys each; backup lag p50 / p99 ${R[many.lag.p50]} / ${R[many.lag.p99]} s (target p99 ≤ 1 s: $(verdict "${R[many.lag.p99]} <= 1")) |
-| GET, $APIKEYS buckets | $(fmt "${R[many.$APIKEYS.get.rps]}") | ${R[many.$APIKEYS.get.p50]} | ${R[many.$APIKEYS.get.p99]} | |
+| PUT, $APIKEYS buckets, standard | $(fmt "${R[many.$APIKEYS.put.rps]}") | ${R[many.$APIKEYS.put.p50]} | ${R[many.$APIKEYS.put.p99]} | $MANY_PUT_CEIL× the ceiling's PUT (target ≥ 0.7×: $(verdict "$MANY_PUT_CEIL >= 0.7")); ${R[many.$APIKEYS.per]} keys each; backup lag p50 / p99 ${R[many.lag.p50]} / ${R[many.lag.p99]} s (target p99 ≤ 1 s: $(verdict "${R[many.lag.p99]} <= 1")) |
+| GET, $APIKEYS buckets | $(fmt "${R[many.$APIKEYS.get.rps]}") | ${R[many.$APIKEYS.get.p50]} | ${R[many.$APIKEYS.get.p99]} | $MANY_GET_CEIL× the ceiling's GET (target ≥ 0.8×: $(verdict "$MANY_GET_CEIL >= 0.8")) |
 | PUT, $APIKEYS buckets, critical | $(fmt "${R[many.critical.put.rps]}") | ${R[many.critical.put.p50]} | ${R[many.critical.put.p99]} | ${CRIT_FSYNC}× the disk's fsync rate (target ≥ 10×: $(verdict "$CRIT_FSYNC >= 10")) |
 | disk: 4 KiB writes with one fsync each | $(fmt "${R[fsync.rate]}") | | | dd oflag=dsync for ${FSYNC_SECONDS}s under the server's data directory |
 | memory per active idle bucket | | | | RSS growth $(fmt "${R[idle.rss]}") bytes, managed heap after full GC $(fmt "${R[idle.heap]}") bytes per bucket; $(fmt "${R[idle.activated]}") buckets activated with one $VALUE_BYTES-byte entry each in ${R[idle.seconds]} s (${R[idle.failed]} failed) |

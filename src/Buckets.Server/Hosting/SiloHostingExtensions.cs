@@ -110,6 +110,7 @@ public static class SiloHostingExtensions
         services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MemoryPressure>();
+        services.TryAddSingleton<SiloPeers>();
         services.TryAddSingleton<IMemoryGauge, GcMemoryGauge>();
         services.TryAddSingleton<MemoryPressureMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<MemoryPressureMonitor>());
