@@ -37,7 +37,7 @@ public static class BucketsHostingExtensions
         services.TryAddSingleton(sp => new InternalToken(sp.GetRequiredService<IOptions<SecurityOptions>>().Value.InternalToken));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<AuthFailureLimiter>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemTraceIds.Apply);
         HttpSurfaces.AddTo(builder);
         return builder;
     }

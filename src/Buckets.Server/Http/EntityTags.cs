@@ -5,7 +5,18 @@ namespace Buckets.Server.Http;
 /// <summary>Entity tags are entry versions written as strong ETags: <c>"42"</c>.</summary>
 public static class EntityTags
 {
-    public static string Format(long version) => "\"" + version.ToString(CultureInfo.InvariantCulture) + "\"";
+    // Two quotes around the 20 characters of long.MinValue.
+    private const int MaxTagChars = 22;
+
+    public static string Format(long version)
+    {
+        // One string, no boxing: formatted into a stack buffer between the quotes.
+        Span<char> tag = stackalloc char[MaxTagChars];
+        tag[0] = '"';
+        version.TryFormat(tag[1..], out var digits, provider: CultureInfo.InvariantCulture);
+        tag[digits + 1] = '"';
+        return new string(tag[..(digits + 2)]);
+    }
 
     /// <summary>Parses one strong ETag holding a version; false when the header is malformed.</summary>
     public static bool TryParse(string header, out long version)
