@@ -38,9 +38,6 @@ public sealed class EnglangReader : IDisposable
         _source = new LineSource(stream, leaveOpen, maxLineBytes, bufferBytes);
     }
 
-    /// <summary>Bytes not read yet, when the stream can tell (it can seek); otherwise <c>null</c>.</summary>
-    internal long? RemainingBytes => _source.Remaining;
-
     /// <summary>The name used in errors.</summary>
     public string FileName { get; }
 

@@ -45,9 +45,6 @@ internal sealed class LineSource : IDisposable
     /// <summary>The current line without its line feed (empty when <see cref="TooLong"/>).</summary>
     public ReadOnlySpan<byte> Line => TooLong ? default : _buffer.AsSpan(_lineStart, (int)LineLength);
 
-    /// <summary>Bytes not consumed yet (buffered or still in the stream) when the stream can seek; otherwise <c>null</c>.</summary>
-    public long? Remaining => _stream.CanSeek ? _stream.Length - _stream.Position + (_end - _start) : null;
-
     public bool MoveNext()
     {
         var scanned = 0;

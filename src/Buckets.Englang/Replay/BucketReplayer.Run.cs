@@ -66,11 +66,6 @@ public sealed partial class BucketReplayer
 
     private static EnglangError? ReplayOne(BucketReplayer replayer, EnglangReader reader)
     {
-        if (ShouldPipeline(reader))
-        {
-            return ReplayPipelined(replayer, reader);
-        }
-
         while (reader.TryRead(out var item))
         {
             if (reader.Errors.Count > 0)
