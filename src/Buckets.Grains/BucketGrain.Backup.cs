@@ -14,6 +14,9 @@ namespace Buckets.Grains;
 /// </summary>
 public sealed partial class BucketGrain
 {
+    // A journal this far towards either of its bounds (here half) is pushed instead of waiting for pulls.
+    private const int EarlyPushJournalFraction = 2;
+
     private readonly BackupLink _link = new();
     private readonly ReplicaTracks _tracks = new();
     private readonly Dictionary<string, Task> _pushes = new(StringComparer.OrdinalIgnoreCase);
@@ -332,7 +335,7 @@ public sealed partial class BucketGrain
     private void PushEarly()
     {
         if (_policy.Durability != Durability.Standard || !_link.Sends || _map.Journal is not { } journal || Now < _earlyPushesFrom
-            || (_feedWindow is null && journal.Count < _options.JournalCapacity / 2 && journal.Bytes < _options.JournalMaxBytes / 2))
+            || (_feedWindow is null && journal.Count < _options.JournalCapacity / EarlyPushJournalFraction && journal.Bytes < _options.JournalMaxBytes / EarlyPushJournalFraction))
         {
             return;
         }
