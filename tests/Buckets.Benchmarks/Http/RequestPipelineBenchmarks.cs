@@ -3,8 +3,8 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
-using Perfolizer.Metrology;
 using Microsoft.AspNetCore.Builder;
+using Perfolizer.Metrology;
 
 namespace Buckets.Benchmarks.Http;
 
