@@ -9,11 +9,12 @@ using Buckets.EndToEnd.Tests.Infrastructure;
 namespace Buckets.EndToEnd.Tests;
 
 /// <summary>
-/// The change feed across a silo crash: subscribers follow buckets through any live silo while
-/// writes go on, one silo of three is killed, and every subscriber ends with every acknowledged
-/// change of its bucket, in order and without gaps. Critical buckets, so an acknowledged write is
-/// stored before its 2xx and is never lost with a silo. And across a backup-server crash: standard
-/// buckets keep taking writes, their subscribers see them once the restarted server stored them.
+/// The change feed across a silo crash and a silo move: subscribers follow buckets through any live
+/// silo while writes go on, one silo of three is killed (or stops gracefully, so its buckets move),
+/// and every subscriber ends with every acknowledged change of its bucket, in order and without gaps.
+/// Critical buckets, so an acknowledged write is stored before its 2xx and is never lost with a silo.
+/// And across a backup-server crash: standard buckets keep taking writes, their subscribers see them
+/// once the restarted server stored them.
 /// </summary>
 [Trait("Category", "E2E")]
 public sealed class ChangeFeedClusterTests
@@ -26,7 +27,20 @@ public sealed class ChangeFeedClusterTests
     private static readonly TimeSpan CatchUpBound = TimeSpan.FromSeconds(40);
 
     [Fact]
-    public async Task EverySubscriberEndsWithEveryAcknowledgedChangeWhenASiloIsKilled()
+    public Task EverySubscriberEndsWithEveryAcknowledgedChangeWhenASiloIsKilled() =>
+        FollowAcrossAsync(cluster =>
+        {
+            cluster.KillSilo(Victim);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>A silo stops gracefully (a rolling update): its buckets move to the others with their state, and their readers follow them there.</summary>
+    [Fact]
+    public Task EverySubscriberEndsWithEveryAcknowledgedChangeWhenItsBucketsMoveToAnotherSilo() =>
+        FollowAcrossAsync(cluster => cluster.StopSiloGracefullyAsync(Victim));
+
+    /// <summary>50 subscribers follow 10 critical buckets through every silo while writes go on and <paramref name="disrupt"/> takes one silo away.</summary>
+    private static async Task FollowAcrossAsync(Func<ClusterDeployment, Task> disrupt)
     {
         await using var cluster = await ClusterDeployment.StartAsync(silos: 3);
         using var admin = cluster.Silo(0).CreateClient(Deployment.AdminToken);
@@ -54,7 +68,7 @@ public sealed class ChangeFeedClusterTests
         var following = subscribers.Select(subscriber => Task.Run(() => subscriber.FollowAsync(stop.Token))).ToList();
 
         await WriteRoundsAsync(cluster, keys, acknowledged, WritesPerBucketBeforeKill, 0);
-        cluster.KillSilo(Victim);
+        await disrupt(cluster);
         await WriteRoundsAsync(cluster, keys, acknowledged, WritesPerBucketAfterKill, WritesPerBucketBeforeKill);
 
         // Every acknowledged change reaches every subscriber of its bucket within the bound.
