@@ -62,8 +62,9 @@ public sealed class StackExchangeRedisTests(RespSilo silo)
         var keyspace = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var keyevents = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(RedisChannel.Literal("__keyspace@0__:flash"), (_, message) => keyspace.Enqueue(message!));
-        await subscriber.SubscribeAsync(RedisChannel.Pattern("__keyevent@0__:*"), (channel, message) => keyevents.Enqueue($"{channel}={message}"));
+        // Message queues, not handlers: StackExchange.Redis may run handlers concurrently, out of the order the server sent.
+        (await subscriber.SubscribeAsync(RedisChannel.Literal("__keyspace@0__:flash"))).OnMessage(message => keyspace.Enqueue(message.Message!));
+        (await subscriber.SubscribeAsync(RedisChannel.Pattern("__keyevent@0__:*"))).OnMessage(message => keyevents.Enqueue($"{message.Channel}={message.Message}"));
         var db = redis.GetDatabase();
 
         Assert.True(await db.StringSetAsync("flash", "f", TimeSpan.FromMilliseconds(500)));
