@@ -1,21 +1,12 @@
-using Buckets.Grains;
-using Buckets.Hosting;
 using Buckets.Hosting.Logging;
-using Buckets.Resp;
 using Buckets.Server.Hosting;
-using Buckets.Server.Security;
 using Serilog;
 
 SerilogSetup.UseBootstrapLogger();
 try
 {
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-    builder.AddBucketsLogging();
-    builder.AddBucketsSecurity().AddBucketsSilo().AddBucketsApi().AddBucketsResp().AddBucketsMetrics(BucketsMetrics.MeterName, "Microsoft.Orleans");
-
-    var app = builder.Build();
-    app.MapBucketsApi();
-    await app.RunAsync();
+    await BucketsServer.Build(builder).RunAsync();
     return 0;
 }
 catch (Exception ex) when (ex is not HostAbortedException)

@@ -6,12 +6,7 @@ using System.Net.Sockets;
 using System.Reflection;
 using System.Security.Cryptography;
 using Buckets.Contracts.Http;
-using Buckets.Grains;
-using Buckets.Hosting;
-using Buckets.Hosting.Logging;
-using Buckets.Resp;
 using Buckets.Server.Hosting;
-using Buckets.Server.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 
@@ -19,7 +14,7 @@ namespace Buckets.Benchmarks.Http;
 
 /// <summary>
 /// The two servers of the pipeline benchmarks, in this process on free loopback ports: Buckets
-/// composed exactly as <c>src/Buckets.Server/Program.cs</c> composes it (development profile, the
+/// composed by <see cref="BucketsServer"/>, as <c>src/Buckets.Server/Program.cs</c> is (development profile, the
 /// settings of <c>tests/load/run-load.sh</c>), and the bare-Kestrel ceiling <c>tests/Buckets.Baseline</c>
 /// run through its own entry point.
 /// </summary>
@@ -47,10 +42,7 @@ public static class PipelineHosts
             ["Buckets:Http:InternalUrls"] = "",
             ["Buckets:Resp:Port"] = "0",
         });
-        builder.AddBucketsLogging();
-        builder.AddBucketsSecurity().AddBucketsSilo().AddBucketsApi().AddBucketsResp().AddBucketsMetrics(BucketsMetrics.MeterName, "Microsoft.Orleans");
-        var app = builder.Build();
-        app.MapBucketsApi();
+        var app = BucketsServer.Build(builder);
         await app.StartAsync();
         await WaitReadyAsync(port, "/readyz");
         return app;
