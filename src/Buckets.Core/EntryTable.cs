@@ -32,8 +32,8 @@ internal sealed class EntryTable
     private const uint ExpiryFlag = 2;
     private const byte DeadFlag = 1;
 
-    // Smallest packed entry (two one-byte lengths, a one-byte key): bounds the entries in a chunk.
-    private const int MinEntryBytes = 3;
+    // Smallest packed entry (two one-byte lengths, empty key and value): bounds the entries in a chunk.
+    private const int MinEntryBytes = 2;
 
     // A shared chunk is compacted once its dead bytes reach this fraction of its used bytes, and
     // at least MinCompactGarbageBytes, so a tiny table does not copy its chunk on every overwrite.
