@@ -274,6 +274,19 @@ public sealed class EntryTableTests
     }
 
     [Fact]
+    public void AOneEntryTableIsExactAndNeverWorthATrim()
+    {
+        var table = new EntryTable();
+        var key = Encoding.UTF8.GetBytes("key:000000000001");
+        table.Add(key, EntryTable.Hash(key), new byte[32], 1, 0);
+
+        // An idle bucket of one entry must not pay for a trim timer: it holds no spare at all.
+        Assert.Equal(1, table.Capacity);
+        Assert.Equal(0, table.SpareBytes);
+        Assert.False(table.WorthTrimming);
+    }
+
+    [Fact]
     public void ACaptureIsNotChangedByLaterWritesOrCompaction()
     {
         var now = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
