@@ -149,8 +149,11 @@ public sealed partial class BucketMap
     private static ReadOnlySpan<byte> Utf8(string key, Span<byte> scratch) =>
         key.Length <= StackKeyChars ? scratch[..Encoding.UTF8.GetBytes(key, scratch)] : Encoding.UTF8.GetBytes(key);
 
-    private BucketEntry EntryAt(int slot) =>
-        new(_table.Value(slot).ToArray(), _table.Version(slot), _table.ExpiresAtTicks(slot));
+    private BucketEntry EntryAt(int slot)
+    {
+        var value = _table.Value(slot, out var expiresAtTicks);
+        return new(value.ToArray(), _table.Version(slot), expiresAtTicks);
+    }
 
     private bool IsExpired(int slot, long nowTicks) => _table.ExpiresAtTicks(slot) is var at && at != 0 && at <= nowTicks;
 

@@ -143,6 +143,15 @@ internal sealed class EntryTable
 
     public ReadOnlySpan<byte> Value(int slot) => ValueOf(At(slot));
 
+    /// <summary>The value of a live entry and its expiry in UTC ticks (0 when none), decoded once (a read needs both).</summary>
+    public ReadOnlySpan<byte> Value(int slot, out long expiresAtTicks)
+    {
+        var at = At(slot);
+        var entry = Decode(at);
+        expiresAtTicks = entry.ExpiryAt >= 0 ? BinaryPrimitives.ReadInt64LittleEndian(at[entry.ExpiryAt..]) : 0;
+        return at.Slice(entry.ValueAt, entry.ValueLength);
+    }
+
     /// <summary>The packed bytes of a live entry (decode them with the static <c>…Of</c> methods).</summary>
     public ReadOnlySpan<byte> Entry(int slot)
     {
