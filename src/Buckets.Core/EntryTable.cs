@@ -13,8 +13,9 @@ namespace Buckets.Core;
 /// version; entries without an expiry (most) spend nothing on one. Chunks stay below the large object
 /// heap: the newest grows by doubling up to <see cref="MaxChunkBytes"/>, so a one-entry table holds one
 /// exact array; an entry above <see cref="OwnChunkEntryBytes"/> gets a chunk of its own. Replacing or
-/// removing an entry leaves its bytes dead in their chunk; a chunk whose dead bytes pass a quarter of
-/// it is compacted at once (at most one chunk of copying per write, amortised O(1)). Slot indices
+/// removing an entry leaves its bytes dead in their chunk (an overwrite of the same size and expiry
+/// presence is made in place instead); a chunk whose dead bytes reach a quarter of it (and 256 bytes)
+/// is compacted at once (at most one chunk of copying per write, amortised O(1)). Slot indices
 /// never change (the expiry heap and SCAN cursors hold them); <see cref="TrimExcess"/> gives spare
 /// capacity back. Spans returned point into the arena and hold only until the next change. Not thread-safe.
 /// </summary>
