@@ -86,7 +86,7 @@ public sealed partial class BucketMap
     private void Reexpire(byte[] utf8, int slot, string key, long expiresAtTicks, DateTimeOffset now)
     {
         var seq = Record(ChangeKind.Expire, now, key, null, Ticks(expiresAtTicks));
-        Store(utf8, slot, EntryTable.ValueOf(_table.Data(slot)).ToArray(), seq, expiresAtTicks);
+        Store(utf8, slot, _table.Value(slot).ToArray(), seq, expiresAtTicks);
     }
 
     private void RemoveRecorded(int slot, string key, DateTimeOffset now)
@@ -100,7 +100,7 @@ public sealed partial class BucketMap
         var slot = Slot(c.Key, now, out var utf8);
         var exists = slot >= 0;
         var returnOld = c.Flags.HasFlag(KeyConditions.ReturnOld);
-        var old = returnOld && exists ? KeyReply.Of(EntryTable.ValueOf(_table.Data(slot)).ToArray()) : KeyReply.Null;
+        var old = returnOld && exists ? KeyReply.Of(_table.Value(slot).ToArray()) : KeyReply.Null;
         if ((c.Flags.HasFlag(KeyConditions.IfAbsent) && exists) || (c.Flags.HasFlag(KeyConditions.IfPresent) && !exists))
         {
             return old;
@@ -129,7 +129,7 @@ public sealed partial class BucketMap
             return KeyReply.Null;
         }
 
-        var value = EntryTable.ValueOf(_table.Data(slot)).ToArray();
+        var value = _table.Value(slot).ToArray();
         RemoveRecorded(slot, key, now);
         return KeyReply.Of(value);
     }
@@ -142,7 +142,7 @@ public sealed partial class BucketMap
             return KeyReply.Null;
         }
 
-        var value = KeyReply.Of(EntryTable.ValueOf(_table.Data(slot)).ToArray());
+        var value = KeyReply.Of(_table.Value(slot).ToArray());
         if (ExplicitExpiry(c, now) is { } ticks)
         {
             if (ticks <= now.UtcTicks)
@@ -246,7 +246,7 @@ public sealed partial class BucketMap
     {
         var slot = Slot(key, now, out var utf8);
         long current = 0;
-        if (slot >= 0 && !StringValues.TryParseInteger(EntryTable.ValueOf(_table.Data(slot)), out current))
+        if (slot >= 0 && !StringValues.TryParseInteger(_table.Value(slot), out current))
         {
             return KeyReply.Fail("ERR value is not an integer or out of range");
         }
@@ -265,7 +265,7 @@ public sealed partial class BucketMap
     private KeyReply IncrementFloat(string key, string by, DateTimeOffset now, long fallback)
     {
         var slot = Slot(key, now, out var utf8);
-        var current = slot >= 0 ? Encoding.UTF8.GetString(EntryTable.ValueOf(_table.Data(slot))) : "0";
+        var current = slot >= 0 ? Encoding.UTF8.GetString(_table.Value(slot)) : "0";
         if (!StringValues.TryParseFloat(current, out _) || !StringValues.TryParseFloat(by, out _))
         {
             return KeyReply.Fail("ERR value is not a valid float");
@@ -283,7 +283,7 @@ public sealed partial class BucketMap
     private KeyReply Append(string key, byte[] value, DateTimeOffset now, long fallback)
     {
         var slot = Slot(key, now, out var utf8);
-        var current = slot >= 0 ? EntryTable.ValueOf(_table.Data(slot)) : [];
+        var current = slot >= 0 ? _table.Value(slot) : [];
         if ((long)current.Length + value.Length > _limits.MaxValueBytes)
         {
             return TooLongReply;
@@ -313,7 +313,7 @@ public sealed partial class BucketMap
     {
         var value = c.Value ?? [];
         var slot = Slot(c.Key, now, out var utf8);
-        var current = slot >= 0 ? EntryTable.ValueOf(_table.Data(slot)) : [];
+        var current = slot >= 0 ? _table.Value(slot) : [];
         if (value.Length == 0)
         {
             // Nothing to place: no key is created and nothing changes, as in Redis.
@@ -372,7 +372,7 @@ public sealed partial class BucketMap
             return KeyReply.Zero;
         }
 
-        var value = EntryTable.ValueOf(_table.Data(from)).ToArray();
+        var value = _table.Value(from).ToArray();
         var ticks = _table.ExpiresAtTicks(from);
         if (!HasRoomFor(DeleteGrowth(StateAt(from)) + SetGrowth(StateAt(to), targetUtf8.Length + value.Length), now))
         {
@@ -408,7 +408,7 @@ public sealed partial class BucketMap
         {
             if (_table.IsLive(slot) && !IsExpired(slot, nowTicks) && Matches(pattern, slot))
             {
-                keys.Add(KeyReply.Of(EntryTable.KeyOf(_table.Data(slot)).ToArray()));
+                keys.Add(KeyReply.Of(_table.Key(slot).ToArray()));
             }
         }
 
@@ -430,7 +430,7 @@ public sealed partial class BucketMap
                     return KeyReply.Fail($"ERR KEYS would return more than {c.Number2} keys (Buckets:Resp:MaxKeysReply); use SCAN");
                 }
 
-                keys.Add(KeyReply.Of(EntryTable.KeyOf(_table.Data(slot)).ToArray()));
+                keys.Add(KeyReply.Of(_table.Key(slot).ToArray()));
             }
         }
 
@@ -453,7 +453,7 @@ public sealed partial class BucketMap
         return KeyReply.Of([KeyReply.Of(live), KeyReply.Of(expiring)]);
     }
 
-    private bool Matches(byte[]? pattern, int slot) => pattern is null || GlobPattern.IsMatch(pattern, EntryTable.KeyOf(_table.Data(slot)));
+    private bool Matches(byte[]? pattern, int slot) => pattern is null || GlobPattern.IsMatch(pattern, _table.Key(slot));
 
     /// <summary>The command's own expiry as UTC ticks, or <c>null</c> when it names none.</summary>
     private static long? ExplicitExpiry(KeyCommand c, DateTimeOffset now) =>

@@ -9,10 +9,11 @@ public sealed partial class BucketMap
     private const int MinHeapForRebuild = 1024;
 
     // Items name a slot and the version written there, so a reused slot is never expired by mistake.
-    private readonly PriorityQueue<(int Slot, long Version), long> _expiryQueue = new();
+    // Created with the first expiring entry: most buckets never hold one.
+    private PriorityQueue<(int Slot, long Version), long>? _expiryQueue;
 
     /// <summary>True when some entry carries an expiry (the grain only needs its timer then).</summary>
-    public bool HasExpiringEntries => _expiryQueue.Count > 0;
+    public bool HasExpiringEntries => _expiryQueue is { Count: > 0 };
 
     /// <summary>The earliest expiry of a live entry, or <c>null</c> when none expires (stale heap items are dropped on the way).</summary>
     public DateTimeOffset? NextExpiry => OldestExpiry();
@@ -22,7 +23,7 @@ public sealed partial class BucketMap
     {
         var nowTicks = now.UtcTicks;
         var removed = 0;
-        while (removed < max && _expiryQueue.TryPeek(out var item, out var expiresAt) && expiresAt <= nowTicks)
+        while (removed < max && _expiryQueue is not null && _expiryQueue.TryPeek(out var item, out var expiresAt) && expiresAt <= nowTicks)
         {
             _expiryQueue.Dequeue();
             if (IsCurrent(item, expiresAt))
@@ -41,7 +42,7 @@ public sealed partial class BucketMap
 
     private DateTimeOffset? OldestExpiry()
     {
-        while (_expiryQueue.TryPeek(out var item, out var expiresAt))
+        while (_expiryQueue is not null && _expiryQueue.TryPeek(out var item, out var expiresAt))
         {
             if (IsCurrent(item, expiresAt))
             {
@@ -56,6 +57,7 @@ public sealed partial class BucketMap
 
     private void TrackExpiry(int slot, long version, long expiresAtTicks)
     {
+        _expiryQueue ??= new();
         _expiryQueue.Enqueue((slot, version), expiresAtTicks);
         if (_expiryQueue.Count > MinHeapForRebuild && _expiryQueue.Count > StaleHeapFactor * _table.Count)
         {
@@ -65,7 +67,7 @@ public sealed partial class BucketMap
 
     private void RebuildExpiryIndex()
     {
-        _expiryQueue.Clear();
+        _expiryQueue!.Clear();
         for (var slot = 0; slot < _table.HighWater; slot++)
         {
             if (_table.IsLive(slot) && _table.ExpiresAtTicks(slot) != 0)
@@ -75,5 +77,5 @@ public sealed partial class BucketMap
         }
     }
 
-    private void ClearExpiryIndex() => _expiryQueue.Clear();
+    private void ClearExpiryIndex() => _expiryQueue = null;
 }

@@ -6,9 +6,6 @@ namespace Buckets.Core;
 /// <summary>Key listing by prefix with a cursor.</summary>
 public sealed partial class BucketMap
 {
-    private static readonly Comparer<byte[]> LargestKeyFirst =
-        Comparer<byte[]>.Create((a, b) => EntryTable.KeyOf(b).SequenceCompareTo(EntryTable.KeyOf(a)));
-
     /// <summary>
     /// Lists live keys with <paramref name="prefix"/> sorting after <paramref name="after"/>, in UTF-8
     /// byte order (which is Unicode code point order, as Redis sorts). One pass over the map keeping
@@ -21,7 +18,8 @@ public sealed partial class BucketMap
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
         var afterBytes = after is null ? null : Encoding.UTF8.GetBytes(after);
         var nowTicks = now.UtcTicks;
-        var largestFirst = new PriorityQueue<byte[], byte[]>(LargestKeyFirst);
+        // Candidates are slots (the map does not change during the pass), ordered by their keys.
+        var largestFirst = new PriorityQueue<int, int>(Comparer<int>.Create((a, b) => _table.Key(b).SequenceCompareTo(_table.Key(a))));
         for (var slot = 0; slot < _table.HighWater; slot++)
         {
             if (!_table.IsLive(slot) || IsExpired(slot, nowTicks))
@@ -29,8 +27,7 @@ public sealed partial class BucketMap
                 continue;
             }
 
-            var data = _table.Data(slot);
-            var key = EntryTable.KeyOf(data);
+            var key = _table.Key(slot);
             if (!key.StartsWith(prefixBytes) || (afterBytes is not null && key.SequenceCompareTo(afterBytes) <= 0))
             {
                 continue;
@@ -38,11 +35,11 @@ public sealed partial class BucketMap
 
             if (largestFirst.Count <= limit)
             {
-                largestFirst.Enqueue(data, data);
+                largestFirst.Enqueue(slot, slot);
             }
-            else if (key.SequenceCompareTo(EntryTable.KeyOf(largestFirst.Peek())) < 0)
+            else if (key.SequenceCompareTo(_table.Key(largestFirst.Peek())) < 0)
             {
-                largestFirst.EnqueueDequeue(data, data);
+                largestFirst.EnqueueDequeue(slot, slot);
             }
         }
 
@@ -55,7 +52,7 @@ public sealed partial class BucketMap
         var keys = new string[largestFirst.Count];
         for (var i = keys.Length - 1; i >= 0; i--)
         {
-            keys[i] = Encoding.UTF8.GetString(EntryTable.KeyOf(largestFirst.Dequeue()));
+            keys[i] = Encoding.UTF8.GetString(_table.Key(largestFirst.Dequeue()));
         }
 
         return new KeyPage(keys, more ? keys[^1] : null);

@@ -42,6 +42,16 @@ public sealed partial class BucketMap
     /// <summary>Key plus value bytes stored, including expired entries not reclaimed yet.</summary>
     public long StoredBytes => _bytes;
 
+    /// <summary>True when <see cref="TrimExcess"/> would give back enough spare capacity to be worth its O(entries) copy.</summary>
+    public bool WorthTrimming => _table.WorthTrimming;
+
+    /// <summary>
+    /// Gives back the spare capacity growth left (slots and arena chunk tails, dead bytes of replaced
+    /// entries), keeping every entry, version and expiry where lookups and the expiry heap find them.
+    /// For a bucket gone quiet: the next growth doubles again.
+    /// </summary>
+    public void TrimExcess() => _table.TrimExcess();
+
     /// <summary>Reads a live entry (its value is a copy); an expired one is removed and reported absent.</summary>
     public bool TryGet(string key, DateTimeOffset now, out BucketEntry entry)
     {
@@ -103,7 +113,7 @@ public sealed partial class BucketMap
         {
             if (_table.IsLive(slot) && !IsExpired(slot, nowTicks))
             {
-                yield return new(Encoding.UTF8.GetString(EntryTable.KeyOf(_table.Data(slot))), EntryAt(slot));
+                yield return new(Encoding.UTF8.GetString(_table.Key(slot)), EntryAt(slot));
             }
         }
     }
@@ -134,13 +144,16 @@ public sealed partial class BucketMap
     }
 
     private KeyState StateAt(int slot) =>
-        slot < 0 ? KeyState.Absent : new KeyState(_table.Version(slot), EntryTable.PayloadBytes(_table.Data(slot)));
+        slot < 0 ? KeyState.Absent : new KeyState(_table.Version(slot), _table.PayloadBytes(slot));
 
     private static ReadOnlySpan<byte> Utf8(string key, Span<byte> scratch) =>
         key.Length <= StackKeyChars ? scratch[..Encoding.UTF8.GetBytes(key, scratch)] : Encoding.UTF8.GetBytes(key);
 
-    private BucketEntry EntryAt(int slot) =>
-        new(EntryTable.ValueOf(_table.Data(slot)).ToArray(), _table.Version(slot), _table.ExpiresAtTicks(slot));
+    private BucketEntry EntryAt(int slot)
+    {
+        var value = _table.Value(slot, out var expiresAtTicks);
+        return new(value.ToArray(), _table.Version(slot), expiresAtTicks);
+    }
 
     private bool IsExpired(int slot, long nowTicks) => _table.ExpiresAtTicks(slot) is var at && at != 0 && at <= nowTicks;
 
@@ -175,7 +188,7 @@ public sealed partial class BucketMap
     {
         if (slot >= 0)
         {
-            _bytes -= EntryTable.PayloadBytes(_table.Data(slot));
+            _bytes -= _table.PayloadBytes(slot);
             _table.Replace(slot, value, version, expiresAtTicks);
         }
         else
@@ -192,7 +205,7 @@ public sealed partial class BucketMap
 
     private void Remove(int slot)
     {
-        _bytes -= EntryTable.PayloadBytes(_table.Data(slot));
+        _bytes -= _table.PayloadBytes(slot);
         _table.Remove(slot);
     }
 
@@ -204,7 +217,7 @@ public sealed partial class BucketMap
     {
         if (Journal is not null || Feed is not null)
         {
-            var key = Encoding.UTF8.GetString(EntryTable.KeyOf(_table.Data(slot)));
+            var key = Encoding.UTF8.GetString(_table.Key(slot));
             Record(ChangeKind.Expired, now, key, null, Ticks(_table.ExpiresAtTicks(slot)));
         }
         else

@@ -19,7 +19,8 @@ public sealed partial class BucketGrain
 
     private readonly BackupLink _link = new();
     private readonly ReplicaTracks _tracks = new();
-    private readonly Dictionary<string, Task> _pushes = new(StringComparer.OrdinalIgnoreCase);
+    // Pushes running per replica id; created by the first push (cache buckets and most standard ones never push).
+    private Dictionary<string, Task>? _pushes;
     private ulong _listedMask;
     private bool _heldAlive;
     private long _reportedUnstoredBytes;
@@ -292,17 +293,18 @@ public sealed partial class BucketGrain
     private async Task PushToQuorumAsync(int quorum)
     {
         var target = _map.LastSeq;
+        var pushes = _pushes ??= new(StringComparer.OrdinalIgnoreCase);
         foreach (var replica in _tracks.Replicas)
         {
-            if (!_pushes.TryGetValue(replica.Id, out var running) || running.IsCompleted)
+            if (!pushes.TryGetValue(replica.Id, out var running) || running.IsCompleted)
             {
-                _pushes[replica.Id] = PushAsync(replica);
+                pushes[replica.Id] = PushAsync(replica);
             }
         }
 
         while (_tracks.HoldingCount(target) < quorum && !_link.IsFenced)
         {
-            var running = _pushes.Values.Where(push => !push.IsCompleted).ToList();
+            var running = pushes.Values.Where(push => !push.IsCompleted).ToList();
             if (running.Count == 0)
             {
                 break;
@@ -340,11 +342,12 @@ public sealed partial class BucketGrain
             return;
         }
 
+        var pushes = _pushes ??= new(StringComparer.OrdinalIgnoreCase);
         foreach (var replica in _tracks.Replicas)
         {
-            if (_tracks.StoredBy(replica.Id) < _map.LastSeq && (!_pushes.TryGetValue(replica.Id, out var running) || running.IsCompleted))
+            if (_tracks.StoredBy(replica.Id) < _map.LastSeq && (!pushes.TryGetValue(replica.Id, out var running) || running.IsCompleted))
             {
-                _pushes[replica.Id] = PushAsync(replica);
+                pushes[replica.Id] = PushAsync(replica);
             }
         }
     }

@@ -273,5 +273,6 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         TrackUnstoredChanges();
         PushEarly();
         WakeFeedReaders();
+        ScheduleTrim();
     }
 }

@@ -29,6 +29,14 @@ public sealed class BucketGrainOptions
     [Range(1, 1_000_000)]
     public int ExpirySweepBatch { get; set; } = 2000;
 
+    /// <summary>
+    /// How long a bucket goes without a change before its map gives back the spare capacity growth
+    /// left (slot and arena slack, dead bytes; see <c>BucketMap.TrimExcess</c>). Only a bucket with
+    /// enough spare to be worth it arms the check, so tiny buckets never pay for a timer.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan TrimDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Most unacknowledged changes a bucket keeps for the backup server before falling back to a snapshot.</summary>
     [Range(1, 10_000_000)]
     public int JournalCapacity { get; set; } = 100_000;

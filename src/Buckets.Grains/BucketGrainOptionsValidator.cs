@@ -25,6 +25,12 @@ public sealed class BucketGrainOptionsValidator : IValidateOptions<BucketGrainOp
             failures.Add($"{BucketGrainOptions.SectionName}:ExpiryCatchUpDelay ({options.ExpiryCatchUpDelay}) must not exceed {BucketGrainOptions.SectionName}:ExpirySweepInterval ({options.ExpirySweepInterval}).");
         }
 
+        if (options.TrimDelay >= options.IdleTimeout)
+        {
+            // A bucket would be deactivated before it was ever trimmed.
+            failures.Add($"{BucketGrainOptions.SectionName}:TrimDelay ({options.TrimDelay}) must be less than {BucketGrainOptions.SectionName}:IdleTimeout ({options.IdleTimeout}).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -4,7 +4,7 @@ namespace Buckets.Benchmarks.Tools;
 
 /// <summary>
 /// <c>tool map-memory</c>: bytes per entry of the data structures alone, without Orleans or HTTP:
-/// <see cref="BucketMap"/> (what a bucket grain holds) and, for scale, a bare
+/// <see cref="BucketMap"/> (what a bucket grain holds, as loaded and after <see cref="BucketMap.TrimExcess"/>) and, for scale, a bare
 /// <c>Dictionary&lt;string, byte[]&gt;</c>, for the same buckets x entries as the memory test.
 /// The gap between these and the server's heap growth is the per-bucket grain/activation cost.
 /// </summary>
@@ -33,6 +33,13 @@ public static class MapMemoryTool
         }
 
         var mapBytes = GC.GetTotalMemory(forceFullCollection: true) - before;
+        // What a bucket grain leaves once the bucket goes quiet (BucketGrainOptions.TrimDelay).
+        foreach (var map in maps)
+        {
+            map.TrimExcess();
+        }
+
+        var trimmedBytes = GC.GetTotalMemory(forceFullCollection: true) - before;
         GC.KeepAlive(maps);
         maps = null;
 
@@ -50,7 +57,7 @@ public static class MapMemoryTool
 
         var dictionaryBytes = GC.GetTotalMemory(forceFullCollection: true) - before;
         GC.KeepAlive(dictionaries);
-        Console.WriteLine($"bucketmap_bytes_per_entry={(double)mapBytes / entries:F1} dictionary_bytes_per_entry={(double)dictionaryBytes / entries:F1} entries={entries} buckets={buckets}");
+        Console.WriteLine($"bucketmap_bytes_per_entry={(double)mapBytes / entries:F1} bucketmap_trimmed_bytes_per_entry={(double)trimmedBytes / entries:F1} dictionary_bytes_per_entry={(double)dictionaryBytes / entries:F1} entries={entries} buckets={buckets}");
         return 0;
     }
 }
