@@ -85,19 +85,23 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     {
         GrainsLog.Deactivating(_logger, BucketId, reason.ReasonCode.ToString());
         ReleaseFeedReaders();
-        if (_link.Serves && reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating)
+        // The last silo's buckets stop where they are (their changes are flushed to the backup below);
+        // the others move with their state (see OnDehydrate), in pieces when too large for one message.
+        var lastSilo = reason.ReasonCode == DeactivationReasonCode.ShuttingDown && !_peers.AnyOtherActive();
+        if (_link.Serves && !lastSilo && reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.Migrating)
         {
             await LeaveStateInPiecesAsync(cancellationToken);
-        }
-
-        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown && _link.Serves && _peers.AnyOtherActive())
-        {
-            // Hand the bucket over with its state (see OnDehydrate) rather than dropping it.
-            this.MigrateOnIdle();
+            if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+            {
+                this.MigrateOnIdle();
+            }
         }
 
         await FlushBestEffortAsync(cancellationToken);
-        await SaveMetadataBestEffortAsync();
+        if (!(lastSilo && _peers.MetadataEndsWithCluster))
+        {
+            await SaveMetadataBestEffortAsync();
+        }
         _dirty.Clear(BucketId);
         _dirty.AddUnstoredBytes(-_reportedUnstoredBytes);
         _reportedUnstoredBytes = 0;

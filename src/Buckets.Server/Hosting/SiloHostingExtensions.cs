@@ -46,6 +46,10 @@ public static class SiloHostingExtensions
             {
                 silo.UseLocalhostClustering(hosting.SiloPort, NoGateway, serviceId: hosting.ServiceId, clusterId: hosting.ClusterId);
                 silo.AddMemoryGrainStorage(BucketMetadata.StorageName);
+                silo.Services.AddSingleton(services => new SiloPeers(
+                    services.GetRequiredService<IClusterMembershipService>(),
+                    services.GetRequiredService<ILocalSiloDetails>(),
+                    metadataEndsWithCluster: true));
             }
         });
         return builder;
