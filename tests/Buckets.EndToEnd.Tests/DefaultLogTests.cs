@@ -62,7 +62,13 @@ public sealed class DefaultLogTests
         // With no other silo to move to, the buckets stop where they are: no hand-over is tried (it
         // used to fail and log an error with a stack trace per large bucket), nothing is lost.
         await deployment.Silo!.StopGracefullyAsync(TimeSpan.FromSeconds(60));
-        var problems = deployment.Output.Split('\n').Where(line => line.Contains(" WRN] ", StringComparison.Ordinal) || line.Contains(" ERR] ", StringComparison.Ordinal)).ToList();
+        Assert.Contains("Application is shutting down", deployment.Output, StringComparison.Ordinal);
+        // Orleans' watchdog reports a starved CPU (a busy CI machine), which is not about the stop.
+        var problems = deployment.Output.Split('\n')
+            .SkipWhile(line => !line.Contains("Application is shutting down", StringComparison.Ordinal))
+            .Where(line => (line.Contains(" WRN] ", StringComparison.Ordinal) || line.Contains(" ERR] ", StringComparison.Ordinal))
+                && !line.Contains("Orleans.Runtime.Watchdog", StringComparison.Ordinal))
+            .ToList();
         Assert.True(problems.Count == 0, $"the stop logged {problems.Count} warnings or errors:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
 
         await deployment.StartSiloAsync();
