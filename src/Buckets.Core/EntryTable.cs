@@ -128,7 +128,7 @@ internal sealed class EntryTable
     public static long ExpiresAtTicksOf(ReadOnlySpan<byte> packed)
     {
         var entry = Decode(packed);
-        return entry.ExpiryAt >= 0 ? BinaryPrimitives.ReadInt64LittleEndian(packed[entry.ExpiryAt..]) : 0;
+        return ExpiryOf(packed, entry);
     }
 
     /// <summary>Key plus value bytes of a packed entry (what limits count).</summary>
@@ -149,7 +149,7 @@ internal sealed class EntryTable
     {
         var at = At(slot);
         var entry = Decode(at);
-        expiresAtTicks = entry.ExpiryAt >= 0 ? BinaryPrimitives.ReadInt64LittleEndian(at[entry.ExpiryAt..]) : 0;
+        expiresAtTicks = ExpiryOf(at, entry);
         return at.Slice(entry.ValueAt, entry.ValueLength);
     }
 
@@ -374,6 +374,9 @@ internal sealed class EntryTable
 
         return new Layout((int)(first >> KeyShift), valueLength, expiryAt, at, (first & DeadFlag) != 0);
     }
+
+    private static long ExpiryOf(ReadOnlySpan<byte> packed, Layout entry) =>
+        entry.ExpiryAt >= 0 ? BinaryPrimitives.ReadInt64LittleEndian(packed[entry.ExpiryAt..]) : 0;
 
     private ReadOnlySpan<byte> At(int slot) => _chunks[_slots[slot].Chunk].Bytes.AsSpan(_slots[slot].Offset);
 

@@ -21,6 +21,8 @@ public sealed partial class BucketGrain
     private readonly ReplicaTracks _tracks = new();
     // Pushes running per replica id; created by the first push (cache buckets and most standard ones never push).
     private Dictionary<string, Task>? _pushes;
+
+    private Dictionary<string, Task> Pushes => _pushes ??= new(StringComparer.OrdinalIgnoreCase);
     private ulong _listedMask;
     private bool _heldAlive;
     private long _reportedUnstoredBytes;
@@ -293,7 +295,7 @@ public sealed partial class BucketGrain
     private async Task PushToQuorumAsync(int quorum)
     {
         var target = _map.LastSeq;
-        var pushes = _pushes ??= new(StringComparer.OrdinalIgnoreCase);
+        var pushes = Pushes;
         foreach (var replica in _tracks.Replicas)
         {
             if (!pushes.TryGetValue(replica.Id, out var running) || running.IsCompleted)
@@ -342,7 +344,7 @@ public sealed partial class BucketGrain
             return;
         }
 
-        var pushes = _pushes ??= new(StringComparer.OrdinalIgnoreCase);
+        var pushes = Pushes;
         foreach (var replica in _tracks.Replicas)
         {
             if (_tracks.StoredBy(replica.Id) < _map.LastSeq && (!pushes.TryGetValue(replica.Id, out var running) || running.IsCompleted))

@@ -29,28 +29,20 @@ public sealed class QuietTrimTests(QuickTrimClusterFixture fixture) : IClassFixt
         for (var i = 0; i < Entries; i++)
         {
             // Sizes across the arena's bounds: small, near a shared chunk's own-chunk limit, and above it.
-            var value = new byte[i % 97 == 0 ? 9000 : i % 31 == 0 ? 8100 : 1 + (i % 40)];
-            Random.Shared.NextBytes(value);
-            var key = "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var result = await bucket.SetAsync(new SetCommand(key, value, TtlSeconds: i % 3 == 0 ? 3600 : null));
-            expected[key] = (value, result.Version, i % 3 == 0);
+            await SetRandomAsync(bucket, expected, i, i % 97 == 0 ? 9000 : i % 31 == 0 ? 8100 : 1 + (i % 40), expires: i % 3 == 0);
         }
 
         // Replaced and removed entries leave dead bytes and spare slots for the trim to give back.
         for (var i = 0; i < Entries; i += 2)
         {
-            var key = "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (i % 4 == 0)
             {
-                await bucket.DeleteAsync(key, null);
-                expected.Remove(key);
+                await bucket.DeleteAsync(Key(i), null);
+                expected.Remove(Key(i));
             }
             else
             {
-                var value = new byte[2 + (i % 60)];
-                Random.Shared.NextBytes(value);
-                var result = await bucket.SetAsync(new SetCommand(key, value));
-                expected[key] = (value, result.Version, false);
+                await SetRandomAsync(bucket, expected, i, 2 + (i % 60), expires: false);
             }
         }
 
@@ -60,16 +52,23 @@ public sealed class QuietTrimTests(QuickTrimClusterFixture fixture) : IClassFixt
         // After the trim the table grows again from its exact size.
         for (var i = Entries; i < Entries + 500; i++)
         {
-            var key = "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var value = new byte[1 + (i % 50)];
-            Random.Shared.NextBytes(value);
-            var result = await bucket.SetAsync(new SetCommand(key, value));
-            expected[key] = (value, result.Version, false);
+            await SetRandomAsync(bucket, expected, i, 1 + (i % 50), expires: false);
         }
 
         await Task.Delay(Quiet, TestContext.Current.CancellationToken);
         await AssertHoldsAsync(bucket, expected);
-        Assert.Null(await bucket.GetAsync("k0"));
+        Assert.Null(await bucket.GetAsync(Key(0)));
+    }
+
+    private static string Key(int i) => "k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Writes <paramref name="size"/> random bytes under key <paramref name="i"/> (an hour's TTL when <paramref name="expires"/>) and records what the bucket must hold.</summary>
+    private static async Task SetRandomAsync(IBucketGrain bucket, Dictionary<string, (byte[] Value, long Version, bool Expires)> expected, int i, int size, bool expires)
+    {
+        var value = new byte[size];
+        Random.Shared.NextBytes(value);
+        var result = await bucket.SetAsync(new SetCommand(Key(i), value, TtlSeconds: expires ? 3600 : null));
+        expected[Key(i)] = (value, result.Version, expires);
     }
 
     private static async Task AssertHoldsAsync(IBucketGrain bucket, Dictionary<string, (byte[] Value, long Version, bool Expires)> expected)
