@@ -26,6 +26,8 @@ public sealed partial class BucketMap
         }
 
         var results = new WriteResult[operations.Count];
+        // Direct reads see the whole batch or none of it.
+        using var atomically = Atomically();
         for (var i = 0; i < operations.Count; i++)
         {
             var op = operations[i];

@@ -4,8 +4,8 @@ using Buckets.Abstractions;
 namespace Buckets.Core;
 
 /// <summary>
-/// The entries of one bucket with versions, expiry and a change sequence. Not thread-safe: the
-/// owning grain serialises calls. Expired entries are invisible at once (lazy check) and are
+/// The entries of one bucket with versions, expiry and a change sequence. One writer: the owning
+/// grain serialises calls; other threads may only <see cref="Peek"/>. Expired entries are invisible at once (lazy check) and are
 /// reclaimed in bounded slices by <see cref="ReclaimExpired"/>. Keys are held as UTF-8 next to
 /// their values (<see cref="EntryTable"/>), because bytes per entry is what a cache is judged by.
 /// </summary>
@@ -50,7 +50,13 @@ public sealed partial class BucketMap
     /// entries), keeping every entry, version and expiry where lookups and the expiry heap find them.
     /// For a bucket gone quiet: the next growth doubles again.
     /// </summary>
-    public void TrimExcess() => _table.TrimExcess();
+    public void TrimExcess()
+    {
+        lock (_gate)
+        {
+            _table.TrimExcess();
+        }
+    }
 
     /// <summary>Reads a live entry (its value is a copy); an expired one is removed and reported absent.</summary>
     public bool TryGet(string key, DateTimeOffset now, out BucketEntry entry)
@@ -131,7 +137,11 @@ public sealed partial class BucketMap
     /// <summary>Drops every entry without recording a change (erase, or replacing state on restore).</summary>
     public void RemoveAll()
     {
-        _table.Clear();
+        lock (_gate)
+        {
+            _table.Clear();
+        }
+
         _bytes = 0;
         ClearExpiryIndex();
     }
@@ -186,14 +196,17 @@ public sealed partial class BucketMap
     /// <summary>Adds the entry (<paramref name="slot"/> &lt; 0) or replaces the one in <paramref name="slot"/>.</summary>
     private void Store(ReadOnlySpan<byte> key, int slot, byte[] value, long version, long expiresAtTicks)
     {
-        if (slot >= 0)
+        lock (_gate)
         {
-            _bytes -= _table.PayloadBytes(slot);
-            _table.Replace(slot, value, version, expiresAtTicks);
-        }
-        else
-        {
-            slot = _table.Add(key, EntryTable.Hash(key), value, version, expiresAtTicks);
+            if (slot >= 0)
+            {
+                _bytes -= _table.PayloadBytes(slot);
+                _table.Replace(slot, value, version, expiresAtTicks);
+            }
+            else
+            {
+                slot = _table.Add(key, EntryTable.Hash(key), value, version, expiresAtTicks);
+            }
         }
 
         _bytes += key.Length + value.Length;
@@ -206,7 +219,10 @@ public sealed partial class BucketMap
     private void Remove(int slot)
     {
         _bytes -= _table.PayloadBytes(slot);
-        _table.Remove(slot);
+        lock (_gate)
+        {
+            _table.Remove(slot);
+        }
     }
 
     /// <summary>

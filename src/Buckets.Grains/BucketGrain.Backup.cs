@@ -404,6 +404,7 @@ public sealed partial class BucketGrain
                 break;
             case AckStatus.StaleEpoch:
                 _link.Fence();
+                UpdateDirectReads();
                 GrainsLog.Fenced(_logger, BucketId, _link.Epoch);
                 DeactivateOnIdle();
                 break;

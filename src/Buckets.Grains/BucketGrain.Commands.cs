@@ -50,6 +50,19 @@ public sealed partial class BucketGrain
         var before = _map.LastSeq;
         var replies = new KeyReply[commands.Count];
         var defaultExpiry = ExpiryFor(null, now);
+        // Direct reads see the whole list applied or none of it, as a call queued behind it would.
+        using (_map.Atomically())
+        {
+            RunEach(commands, refusals, replies, pressure, now, defaultExpiry);
+        }
+
+        ReportMetrics();
+        await AfterWriteAsync(_map.LastSeq != before);
+        return replies;
+    }
+
+    private void RunEach(IReadOnlyList<KeyCommand> commands, KeyReply?[] refusals, KeyReply[] replies, bool pressure, DateTimeOffset now, DateTimeOffset? defaultExpiry)
+    {
         for (var i = 0; i < commands.Count; i++)
         {
             if (refusals[i] is { } refusal)
@@ -66,10 +79,6 @@ public sealed partial class BucketGrain
                 replies[i] = _map.Run(commands[i], now, defaultExpiry);
             }
         }
-
-        ReportMetrics();
-        await AfterWriteAsync(_map.LastSeq != before);
-        return replies;
     }
 
     /// <summary>Why a command cannot run (a key or value outside the limits), or <c>null</c>.</summary>

@@ -257,6 +257,7 @@ public sealed partial class BucketGrain
                 if (ack.Status == AckStatus.StaleEpoch)
                 {
                     _link.Fence();
+                    UpdateDirectReads();
                 }
 
                 return ack.Status == AckStatus.Stored && ack.LastSeq >= batch.ToSeq;

@@ -27,6 +27,7 @@ public sealed partial class BucketGrain : IGrainMigrationParticipant
 
     public void OnDehydrate(IDehydrationContext dehydrationContext)
     {
+        StopDirectReads();
         if (!_link.Serves)
         {
             return;

@@ -28,11 +28,15 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private readonly ActiveBuckets _active;
     private readonly SiloPeers _peers;
     private readonly MemoryPressure _memory;
+    private readonly DirectReads _directReads;
     private readonly IPersistentState<BucketMetadata> _metadata;
     private readonly ILogger<BucketGrain> _logger;
     private BucketMap _map;
     private BucketPolicy _policy = BucketPolicy.Default;
     private IGrainTimer? _expiryTimer;
+    // The map requests on this silo may read without a call (see DirectReads), or null; _leaving once deactivation began.
+    private BucketMap? _listedMap;
+    private bool _leaving;
     private long _reportedEntries;
     private long _reportedExpirations;
     private long _reportedPending;
@@ -50,6 +54,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         ActiveBuckets active,
         SiloPeers peers,
         MemoryPressure memory,
+        DirectReads directReads,
         [PersistentState("metadata", BucketMetadata.StorageName)] IPersistentState<BucketMetadata> metadata,
         ILogger<BucketGrain> logger)
     {
@@ -64,6 +69,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _active = active;
         _peers = peers;
         _memory = memory;
+        _directReads = directReads;
         _metadata = metadata;
         _logger = logger;
         _map = new BucketMap(_limits);
@@ -84,6 +90,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         GrainsLog.Deactivating(_logger, BucketId, reason.ReasonCode.ToString());
+        StopDirectReads();
         ReleaseFeedReaders();
         // The last silo's buckets stop where they are (their changes are flushed to the backup below);
         // the others move with their state (see OnDehydrate), in pieces when too large for one message.
@@ -122,6 +129,11 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         await EnsureReadyAsync();
         var found = _map.TryGet(key, Now, out var entry);
         ReportMetrics();
+        if (_listedMap is not null)
+        {
+            _directReads.Called(BucketId);
+        }
+
         return found ? new BucketValue(entry.Value, entry.Version, entry.ExpiresAt) : null;
     }
 
@@ -278,5 +290,28 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         PushEarly();
         WakeFeedReaders();
         ScheduleTrim();
+        UpdateDirectReads();
+    }
+
+    /// <summary>From here the bucket may move or stop: requests must ask it (and so wait for the next activation).</summary>
+    private void StopDirectReads()
+    {
+        _leaving = true;
+        UpdateDirectReads();
+    }
+
+    /// <summary>
+    /// Lists the map for direct reads exactly while one answers as a call would: the bucket serves,
+    /// is not critical and is not leaving. Runs after every change of those (all end in
+    /// <see cref="ReportMetrics"/> or call it), a field test when nothing changed.
+    /// </summary>
+    private void UpdateDirectReads()
+    {
+        var readable = _link.Serves && !_leaving && _policy.Durability != Durability.Critical ? _map : null;
+        if (readable != _listedMap)
+        {
+            _directReads.List(BucketId, _listedMap, readable);
+            _listedMap = readable;
+        }
     }
 }

@@ -21,6 +21,7 @@ public sealed class RespServer
         AuthFailureLimiter failures,
         IOptions<Core.Feed.ChangeFeedOptions> feed,
         Core.Feed.FeedSubscriptions subscriptions,
+        Core.DirectReads directReads,
         TimeProvider time,
         ILogger<RespServer> logger)
     {
@@ -30,6 +31,8 @@ public sealed class RespServer
         Failures = failures;
         Feed = feed.Value;
         Subscriptions = subscriptions;
+        DirectReads = directReads;
+        MaxKeyBytes = limits.Value.MaxKeyBytes;
         Time = time;
         Logger = logger;
         // A bulk is a key or a value: the larger of the two limits bounds it.
@@ -48,6 +51,11 @@ public sealed class RespServer
     public Core.Feed.FeedSubscriptions Subscriptions { get; }
 
     public RespParserLimits ParserLimits { get; }
+
+    /// <summary>Buckets active on this silo whose GETs need no grain call.</summary>
+    public Core.DirectReads DirectReads { get; }
+
+    public int MaxKeyBytes { get; }
 
     public IApiKeyValidator ApiKeys { get; }
 

@@ -104,6 +104,11 @@ internal sealed partial class RespSession(RespServer server, long id, IPEndPoint
             return (null, KeyReply.Fail("NOAUTH the API key of this connection is no longer valid (revoked); AUTH again."));
         }
 
+        if (watched is null && ReadDirectly(commands) is { } direct)
+        {
+            return (direct, null);
+        }
+
         try
         {
             return (await _bucket!.RunAsync(commands, watched), null);
@@ -121,6 +126,34 @@ internal sealed partial class RespSession(RespServer server, long id, IPEndPoint
             RespLog.BucketCallFailed(server.Logger, _bucketId!, e);
             return (null, KeyReply.Fail("ERR the bucket did not answer; writes among these commands may or may not have applied: read them back before retrying"));
         }
+    }
+
+    /// <summary>
+    /// The replies of a run of GETs read straight from the bucket's map when it is active on this silo
+    /// (<see cref="Core.DirectReads"/>), as a pipeline of GETs is not atomic; <c>null</c> when the bucket must answer.
+    /// </summary>
+    private KeyReply[]? ReadDirectly(IReadOnlyList<KeyCommand> commands)
+    {
+        foreach (var command in commands)
+        {
+            if (command.Kind != KeyCommandKind.Get || Core.KeyRules.Validate(command.Key, server.MaxKeyBytes) is not null)
+            {
+                return null;
+            }
+        }
+
+        var replies = new KeyReply[commands.Count];
+        for (var i = 0; i < commands.Count; i++)
+        {
+            if (!server.DirectReads.TryRead(_bucketId!, commands[i].Key, out var value))
+            {
+                return null;
+            }
+
+            replies[i] = KeyReply.Of(value?.Value);
+        }
+
+        return replies;
     }
 
     private static KeyReply Shape(KeyReply reply, ReplyShape shape) => shape switch

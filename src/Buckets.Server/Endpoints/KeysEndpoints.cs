@@ -86,7 +86,7 @@ public static class KeysEndpoints
             return Problems.BadRequest("invalid-key", error);
         }
 
-        var entry = await grains.Get(caller.BucketId).GetAsync(key!);
+        var entry = await grains.ReadAsync(caller.BucketId, key!);
         if (entry is null)
         {
             return Problems.NotFound($"The bucket has no live entry '{key}'.");

@@ -97,6 +97,12 @@ public static class SiloHostingExtensions
         services.AddSingleton<IValidateOptions<MemoryOptions>, MemoryOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<MemoryPressure>();
+        services.TryAddSingleton(sp =>
+        {
+            var grain = sp.GetRequiredService<IOptions<BucketGrainOptions>>().Value;
+            var pressureIdleAge = sp.GetRequiredService<IOptions<MemoryOptions>>().Value.PressureIdleAge;
+            return new DirectReads(grain.DirectReads, TimeSpan.FromTicks(Math.Min(grain.IdleTimeout.Ticks, pressureIdleAge.Ticks)), sp.GetRequiredService<TimeProvider>());
+        });
         services.TryAddSingleton<SiloPeers>();
         services.TryAddSingleton<IMemoryGauge, GcMemoryGauge>();
         services.TryAddSingleton<MemoryPressureMonitor>();

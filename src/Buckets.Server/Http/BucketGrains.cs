@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Buckets.Abstractions;
+using Buckets.Core;
 
 namespace Buckets.Server.Http;
 
@@ -17,17 +18,23 @@ public sealed class BucketGrains
     private const int MaxCachedReferences = 10_000;
 
     private readonly IGrainFactory _factory;
+    private readonly DirectReads _directReads;
     private readonly GrainType _grainType;
     private readonly GrainInterfaceType _interfaceType;
     private readonly ConcurrentDictionary<string, IBucketGrain> _references = new(StringComparer.Ordinal);
 
-    public BucketGrains(IGrainFactory factory)
+    public BucketGrains(IGrainFactory factory, DirectReads directReads)
     {
         _factory = factory;
+        _directReads = directReads;
         var prototype = (GrainReference)factory.GetGrain<IBucketGrain>("prototype");
         _grainType = prototype.GrainId.Type;
         _interfaceType = prototype.InterfaceType;
     }
+
+    /// <summary>Reads one entry: from the bucket's map when it is active here and allows it (<see cref="DirectReads"/>), else through the grain.</summary>
+    public ValueTask<BucketValue?> ReadAsync(string bucketId, string key) =>
+        _directReads.TryRead(bucketId, key, out var value) ? ValueTask.FromResult(value) : Get(bucketId).GetAsync(key);
 
     public IBucketGrain Get(string bucketId)
     {
