@@ -805,7 +805,13 @@ fi
 
 # ---------------------------------------------------------------- 9. the table
 set +u   # phases left out by ONLY leave their figures unset: they print as empty / n/a
-verdict() { awk "BEGIN { if ($1) print \"met\"; else print \"**missed**\" }" 2>/dev/null || echo n/a; }
+# A figure that was not measured (its phase skipped, or a ratio of nothing) is n/a, never met: the
+# first operand must be a number.
+verdict() {
+  local first=${1%% *}
+  [[ $first =~ ^-?[0-9]+(\.[0-9]+)?$ ]] || { echo n/a; return; }
+  awk "BEGIN { if ($1) print \"met\"; else print \"**missed**\" }" 2>/dev/null || echo n/a
+}
 ratio() { calc "$1 / $2" 2; }
 g=buckets.get; p=buckets.put; m=buckets.mix
 GET_CEIL=$(ratio "${R[$g.rps]}" "${R[baseline.get.rps]}"); GET_WEB=$(ratio "${R[$g.rps]}" "${R[webdis.get.rps]}")
