@@ -51,6 +51,10 @@ public static class BucketsHostingExtensions
         return builder;
     }
 
+    /// <summary>A problem+json body for every error response that has none (see <see cref="ProblemBodiesMiddleware"/>).</summary>
+    public static IApplicationBuilder UseBucketsProblemBodies(this IApplicationBuilder app) =>
+        app.UseMiddleware<ProblemBodiesMiddleware>();
+
     /// <summary>The endpoint gate (surface, credential, body limit): after routing, before every endpoint.</summary>
     public static IApplicationBuilder UseBucketsEndpointGuard(this IApplicationBuilder app) =>
         app.UseMiddleware<EndpointGuardMiddleware>();

@@ -55,4 +55,16 @@ public sealed class HealthAndMetricsTests(BucketsApiFactory factory)
         await ProblemAssert.StatusAsync(response, HttpStatusCode.NotFound);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task Unsupported_method_is_405_problem()
+    {
+        using var client = factory.AnonymousClient();
+        using var request = new HttpRequestMessage(HttpMethod.Patch, KeysApi.Relative("/v1/keys/cart"));
+
+        using var response = await client.SendAsync(request, Ct);
+
+        await ProblemAssert.StatusAsync(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }

@@ -60,6 +60,8 @@ public static class KeysEndpoints
             .WithSummary("Write an entry")
             .WithDescription($"The body is the value (at most {limits.MaxValueBytes} bytes). If-Match: \"N\" writes only over version N; If-None-Match: * creates only. Fails with 409 bucket-full past {limits.MaxEntriesPerBucket} entries or {limits.MaxBytesPerBucket} bytes.")
             .WithRequestBody<RouteHandlerBuilder, string>("text/plain", "application/octet-stream")
+            .Produces(StatusCodes.Status201Created)
+            .Produces(StatusCodes.Status204NoContent)
             .WithResponseHeader(StatusCodes.Status201Created, "ETag", "The new version.")
             .WithResponseHeader(StatusCodes.Status204NoContent, "ETag", "The new version.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -71,6 +73,7 @@ public static class KeysEndpoints
         group.MapDelete("/{**key}", (string? key, HttpContext http) => DeleteAsync(key, Caller(http), grains, options, http))
             .WithSummary("Delete an entry")
             .WithDescription("If-Match: \"N\" deletes only version N.")
+            .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed)
@@ -120,7 +123,7 @@ public static class KeysEndpoints
         return request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
     }
 
-    private static async Task<Results<Created, NoContent, ProblemHttpResult>> PutAsync(string? key, string? ttl, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, BodyReader bodies, HttpContext http)
+    private static async Task<Results<BodilessHttpResult, ProblemHttpResult>> PutAsync(string? key, string? ttl, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options, BodyReader bodies, HttpContext http)
     {
         key = KeyFromRawTarget(http, key);
         var limits = options.Value;
@@ -168,13 +171,13 @@ public static class KeysEndpoints
 
         return result.Outcome switch
         {
-            WriteOutcome.Created => TypedResults.Created("/v1/keys/" + string.Join('/', key!.Split('/').Select(Uri.EscapeDataString))),
-            WriteOutcome.Replaced => TypedResults.NoContent(),
+            WriteOutcome.Created => BodilessHttpResult.Created("/v1/keys/" + string.Join('/', key!.Split('/').Select(Uri.EscapeDataString))),
+            WriteOutcome.Replaced => BodilessHttpResult.NoContent,
             _ => WriteProblems.For(result.Outcome, key!),
         };
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string? key, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, HttpContext http)
+    private static async Task<Results<BodilessHttpResult, ProblemHttpResult>> DeleteAsync(string? key, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> limits, HttpContext http)
     {
         key = KeyFromRawTarget(http, key);
         if (KeyRules.Validate(key, limits.Value.MaxKeyBytes) is { } error)
@@ -193,7 +196,7 @@ public static class KeysEndpoints
         }
 
         var result = await grains.Get(caller.BucketId).DeleteAsync(key!, ifVersion);
-        return result.Outcome == WriteOutcome.Deleted ? TypedResults.NoContent() : WriteProblems.For(result.Outcome, key!);
+        return result.Outcome == WriteOutcome.Deleted ? BodilessHttpResult.NoContent : WriteProblems.For(result.Outcome, key!);
     }
 
     private static async Task<Results<Ok<KeyListResponse>, ProblemHttpResult>> ListAsync(string? prefix, string? limit, string? cursor, BucketCaller caller, BucketGrains grains, IOptions<LimitsOptions> options)

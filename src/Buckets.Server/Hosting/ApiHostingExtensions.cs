@@ -38,7 +38,7 @@ public static class ApiHostingExtensions
     public static WebApplication MapBucketsApi(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseBucketsProblemBodies();
         app.UseBucketsEndpointGuard();
         app.UseBucketsRateLimits();
         app.MapBucketsHealthAndMetrics();
