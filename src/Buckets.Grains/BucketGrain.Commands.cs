@@ -53,32 +53,27 @@ public sealed partial class BucketGrain
         // Direct reads see the whole list applied or none of it, as a call queued behind it would.
         using (_map.Atomically())
         {
-            RunEach(commands, refusals, replies, pressure, now, defaultExpiry);
+            for (var i = 0; i < commands.Count; i++)
+            {
+                if (refusals[i] is { } refusal)
+                {
+                    replies[i] = refusal;
+                }
+                else if (pressure && AddsData(commands[i].Kind))
+                {
+                    _metrics.MemoryRefusedWrite();
+                    replies[i] = OutOfMemoryReply;
+                }
+                else
+                {
+                    replies[i] = _map.Run(commands[i], now, defaultExpiry);
+                }
+            }
         }
 
         ReportMetrics();
         await AfterWriteAsync(_map.LastSeq != before);
         return replies;
-    }
-
-    private void RunEach(IReadOnlyList<KeyCommand> commands, KeyReply?[] refusals, KeyReply[] replies, bool pressure, DateTimeOffset now, DateTimeOffset? defaultExpiry)
-    {
-        for (var i = 0; i < commands.Count; i++)
-        {
-            if (refusals[i] is { } refusal)
-            {
-                replies[i] = refusal;
-            }
-            else if (pressure && AddsData(commands[i].Kind))
-            {
-                _metrics.MemoryRefusedWrite();
-                replies[i] = OutOfMemoryReply;
-            }
-            else
-            {
-                replies[i] = _map.Run(commands[i], now, defaultExpiry);
-            }
-        }
     }
 
     /// <summary>Why a command cannot run (a key or value outside the limits), or <c>null</c>.</summary>

@@ -6,7 +6,7 @@ namespace Buckets.Hosting.Http;
 /// Gives every error response that has no body an <c>application/problem+json</c> one (routing's
 /// 404 and 405, a rejected request), as <c>UseStatusCodePages</c> does with the problem details
 /// service, without its per-request feature, items dictionary and larger state machine (about
-/// 330 B of every PUT, measured with RequestPipelineBenchmarks). A request that completes
+/// 330 B of every PUT in a gc-verbose trace of a PUT load). A request that completes
 /// synchronously allocates nothing here.
 /// </summary>
 public sealed class ProblemBodiesMiddleware(RequestDelegate next, IProblemDetailsService problems)

@@ -101,7 +101,7 @@ public static class SiloHostingExtensions
         {
             var grain = sp.GetRequiredService<IOptions<BucketGrainOptions>>().Value;
             var pressureIdleAge = sp.GetRequiredService<IOptions<MemoryOptions>>().Value.PressureIdleAge;
-            return new DirectReads(grain.DirectReads, TimeSpan.FromTicks(Math.Min(grain.IdleTimeout.Ticks, pressureIdleAge.Ticks)), sp.GetRequiredService<TimeProvider>());
+            return new DirectReads(grain.DirectReads, grain.IdleTimeout < pressureIdleAge ? grain.IdleTimeout : pressureIdleAge, sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton<SiloPeers>();
         services.TryAddSingleton<IMemoryGauge, GcMemoryGauge>();
