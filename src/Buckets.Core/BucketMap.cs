@@ -43,7 +43,7 @@ public sealed partial class BucketMap
     public long StoredBytes => _bytes;
 
     /// <summary>True when <see cref="TrimExcess"/> would give back enough spare capacity to be worth its O(entries) copy.</summary>
-    public bool WorthTrimming => _table.WorthTrimming;
+    public bool WorthTrimming => _table.WorthTrimming || Journal?.WorthTrimming == true;
 
     /// <summary>
     /// Gives back the spare capacity growth left (slots and arena chunk tails, dead bytes of replaced
@@ -56,6 +56,8 @@ public sealed partial class BucketMap
         {
             _table.TrimExcess();
         }
+
+        Journal?.TrimExcess();
     }
 
     /// <summary>Reads a live entry (its value is a copy); an expired one is removed and reported absent.</summary>

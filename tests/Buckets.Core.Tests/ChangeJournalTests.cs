@@ -104,6 +104,106 @@ public sealed class ChangeJournalTests
         Assert.Equal([6L, 7L], journal.ChangesAfter(5, 10)!.Select(c => c.Seq));
     }
 
+    [Fact]
+    public void EveryFieldOfAChangeComesBackAsItWasWritten()
+    {
+        var journal = new ChangeJournal(capacity: 100, lastSeq: 0);
+        BucketChange[] written =
+        [
+            new(1, Now, ChangeKind.Set, "cart", [1, 2, 3], Now.AddDays(1)),
+            new(2, new DateTimeOffset(2026, 11, 25, 1, 2, 3, TimeSpan.FromHours(5.5)).AddTicks(7), ChangeKind.Set, "\ud800 lone surrogate, \u00e9, \"quotes\"\n", []),
+            new(3, Now, ChangeKind.Expire, "cart", null, new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(-3))),
+            new(4, Now, ChangeKind.Expired, "gone", null, Now),
+            new(5, Now, ChangeKind.Delete, "cart"),
+            new(6, Now, ChangeKind.Clear, ""),
+            new(7, Now, ChangeKind.Policy, "", Policy: new BucketPolicy(Durability.Critical, 3600)),
+            new(8, Now, ChangeKind.Policy, "", Policy: new BucketPolicy(Durability.Cache, null)),
+            new(9, Now, ChangeKind.Set, "big", Enumerable.Range(0, 70_000).Select(i => (byte)i).ToArray()),
+        ];
+        foreach (var change in written)
+        {
+            journal.Append(change);
+        }
+
+        var read = journal.ChangesAfter(0, 100)!;
+
+        Assert.Equal(written.Length, read.Count);
+        for (var i = 0; i < written.Length; i++)
+        {
+            Assert.Equal((written[i].Seq, written[i].At, written[i].At.Offset, written[i].Kind, written[i].Key, written[i].ExpiresAt, written[i].ExpiresAt?.Offset, written[i].Policy),
+                (read[i].Seq, read[i].At, read[i].At.Offset, read[i].Kind, read[i].Key, read[i].ExpiresAt, read[i].ExpiresAt?.Offset, read[i].Policy));
+            Assert.Equal(written[i].Value, read[i].Value);
+        }
+    }
+
+    [Fact]
+    public void AppendsAndAcknowledgementsInAnyOrderKeepExactlyTheUnacknowledgedChanges()
+    {
+        // The journal moves its changes to the front of its array or into a larger one as it goes:
+        // against a plain list, every step must hold the same changes with the same contents.
+        var random = new Random(20261202);
+        var journal = new ChangeJournal(capacity: 1_000, lastSeq: 0);
+        var expected = new List<BucketChange>();
+        var seq = 0L;
+        for (var step = 0; step < 20_000; step++)
+        {
+            if (random.Next(3) > 0)
+            {
+                var change = new BucketChange(++seq, Now.AddTicks(seq), ChangeKind.Set, "key" + random.Next(50), new byte[random.Next(0, 300)]);
+                random.NextBytes(change.Value!);
+                Assert.True(journal.Append(change));
+                expected.Add(change);
+            }
+            else if (expected.Count > 0)
+            {
+                var upTo = expected[random.Next(expected.Count)].Seq;
+                journal.Acknowledge(upTo);
+                expected.RemoveAll(change => change.Seq <= upTo);
+            }
+
+            if (step % 97 == 0)
+            {
+                journal.TrimExcess();
+            }
+
+            Assert.Equal(expected.Count, journal.Count);
+            Assert.Equal(expected.Sum(ChangeJournal.SizeOf), journal.Bytes);
+            if (step % 13 == 0)
+            {
+                var after = expected.Count > 0 ? expected[random.Next(expected.Count)].Seq - 1 : seq;
+                var held = journal.ChangesAfter(after, 5)!;
+                var want = expected.Where(change => change.Seq > after).Take(5).ToList();
+                Assert.Equal(want.Select(c => (c.Seq, c.At, c.Key)), held.Select(c => (c.Seq, c.At, c.Key)));
+                Assert.Equal(want.Select(c => Convert.ToHexString(c.Value!)), held.Select(c => Convert.ToHexString(c.Value!)));
+            }
+        }
+
+        Assert.True(seq > 10_000);
+    }
+
+    [Fact]
+    public void AQuietJournalGivesBackItsRoomAndKeepsWhatItHolds()
+    {
+        var journal = new ChangeJournal(capacity: 10_000, lastSeq: 0);
+        for (var seq = 1; seq <= 1_000; seq++)
+        {
+            journal.Append(new BucketChange(seq, Now, ChangeKind.Set, "k", new byte[100]));
+        }
+
+        journal.Acknowledge(999);
+        Assert.True(journal.WorthTrimming);
+
+        journal.TrimExcess();
+
+        Assert.False(journal.WorthTrimming);
+        Assert.Equal([1000L], journal.ChangesAfter(999, 10)!.Select(c => c.Seq));
+        journal.Acknowledge(1000);
+        journal.TrimExcess();
+        Assert.Equal(0, journal.Count);
+        Assert.True(journal.Append(new BucketChange(1001, Now, ChangeKind.Delete, "k")));
+        Assert.Equal([1001L], journal.ChangesAfter(1000, 10)!.Select(c => c.Seq));
+    }
+
     private static ChangeJournal Filled(int capacity, int count)
     {
         var journal = new ChangeJournal(capacity, 0);
