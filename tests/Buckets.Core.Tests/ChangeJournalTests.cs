@@ -204,6 +204,25 @@ public sealed class ChangeJournalTests
         Assert.Equal([1001L], journal.ChangesAfter(1000, 10)!.Select(c => c.Seq));
     }
 
+    [Fact]
+    public void AMapGoneQuietTrimsItsJournalToo()
+    {
+        // One key rewritten: the entry table has nothing to give back, the journal's array does.
+        var map = new BucketMap(new LimitsOptions()) { Journal = new ChangeJournal(100_000, 0) };
+        for (var i = 0; i < 1_000; i++)
+        {
+            map.Set("hot", new byte[100], null, null, false, Now);
+        }
+
+        map.Journal.Acknowledge(map.LastSeq - 1);
+        Assert.True(map.WorthTrimming);
+
+        map.TrimExcess();
+
+        Assert.False(map.WorthTrimming);
+        Assert.Equal([map.LastSeq], map.Journal.ChangesAfter(map.LastSeq - 1, 10)!.Select(c => c.Seq));
+    }
+
     private static ChangeJournal Filled(int capacity, int count)
     {
         var journal = new ChangeJournal(capacity, 0);
