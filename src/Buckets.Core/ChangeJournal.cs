@@ -34,7 +34,7 @@ public sealed class ChangeJournal
     private const int LengthBytes = sizeof(int);
     private const int TimeBytes = sizeof(long) + sizeof(short);
     private const int FixedBytes = LengthBytes + sizeof(long) + TimeBytes + 2 + sizeof(int);
-    private const int PolicyBytes = 1 + 1 + sizeof(long);
+    private const int PolicyBytes = 1 + sizeof(long);
     private const byte HasValue = 1;
     private const byte HasExpiry = 2;
     private const byte HasPolicy = 4;
@@ -226,7 +226,6 @@ public sealed class ChangeJournal
         if (change.Policy is { } policy)
         {
             span[at++] = (byte)policy.Durability;
-            span[at++] = 0;
             BinaryPrimitives.WriteInt64LittleEndian(span[at..], policy.DefaultTtlSeconds ?? 0);
             at += sizeof(long);
         }
@@ -261,7 +260,7 @@ public sealed class ChangeJournal
         BucketPolicy? policy = null;
         if ((flags & HasPolicy) != 0)
         {
-            var ttl = BinaryPrimitives.ReadInt64LittleEndian(span[(at + 2)..]);
+            var ttl = BinaryPrimitives.ReadInt64LittleEndian(span[(at + 1)..]);
             policy = new BucketPolicy((Durability)span[at], (flags & PolicyHasTtl) != 0 ? ttl : null);
             at += PolicyBytes;
         }
