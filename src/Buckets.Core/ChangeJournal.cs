@@ -28,12 +28,13 @@ public sealed class ChangeJournal
     /// </summary>
     private const int ChangeOverheadBytes = 128;
 
-    // The encoded change: total length, seq, time (UTC ticks and offset minutes), kind, flags, then
-    // each optional part its flag announces, the key (length in chars, UTF-16: exact for any string)
-    // and the value (length, bytes).
+    // The encoded change: total length, time (UTC ticks and offset minutes), kind, flags, then each
+    // optional part its flag announces, the key (length in chars, UTF-16: exact for any string) and
+    // the value (length, bytes). No change number: the held changes are consecutive from FirstSeq.
     private const int LengthBytes = sizeof(int);
     private const int TimeBytes = sizeof(long) + sizeof(short);
-    private const int FixedBytes = LengthBytes + sizeof(long) + TimeBytes + 2 + sizeof(int);
+    private const int FixedBytes = LengthBytes + TimeBytes + 2 + sizeof(int);
+    private const int FlagsOffset = LengthBytes + TimeBytes + 1;
     private const int PolicyBytes = 1 + sizeof(long);
     private const byte HasValue = 1;
     private const byte HasExpiry = 2;
@@ -49,10 +50,9 @@ public sealed class ChangeJournal
     private long _nextSeq;
     private byte[] _buffer = [];
 
-    // The held changes are _buffer[_head.._tail]; the first is change _firstSeq.
+    // The held changes are _buffer[_head.._tail].
     private int _head;
     private int _tail;
-    private long _firstSeq;
 
     /// <param name="capacity">Most changes held.</param>
     /// <param name="lastSeq">The last change already stored (or carried by a snapshot).</param>
@@ -64,7 +64,6 @@ public sealed class ChangeJournal
         _capacity = capacity;
         _maxBytes = maxBytes;
         _nextSeq = lastSeq + 1;
-        _firstSeq = _nextSeq;
         AcknowledgedSeq = lastSeq;
     }
 
@@ -95,8 +94,11 @@ public sealed class ChangeJournal
 
     private static long EstimatedBytes(int keyChars, int valueBytes) => ChangeOverheadBytes + (2L * keyChars) + valueBytes;
 
+    /// <summary>The first change held (the next one to come when none is).</summary>
+    private long FirstSeq => _nextSeq - Count;
+
     /// <summary>True when every change after <paramref name="seq"/> is held, so incremental changes can follow it.</summary>
-    public bool HoldsChangesAfter(long seq) => seq + 1 >= _firstSeq;
+    public bool HoldsChangesAfter(long seq) => seq + 1 >= FirstSeq;
 
     /// <summary>Appends the next change; returns false when this append overflowed the journal.</summary>
     public bool Append(BucketChange change)
@@ -114,7 +116,6 @@ public sealed class ChangeJournal
         if (overflows)
         {
             _head = _tail = 0;
-            _firstSeq = change.Seq;
             Count = 0;
             Bytes = 0;
             Overflows++;
@@ -137,7 +138,8 @@ public sealed class ChangeJournal
             return null;
         }
 
-        var skip = Math.Max(0, afterSeq + 1 - _firstSeq);
+        var first = FirstSeq;
+        var skip = Math.Max(0, afterSeq + 1 - first);
         var count = (int)Math.Min(max, Count - skip);
         if (count <= 0)
         {
@@ -153,7 +155,7 @@ public sealed class ChangeJournal
         var changes = new List<BucketChange>(count);
         for (var i = 0; i < count; i++)
         {
-            changes.Add(Read(offset));
+            changes.Add(Read(offset, first + skip + i));
             offset += RecordLength(offset);
         }
 
@@ -169,19 +171,18 @@ public sealed class ChangeJournal
         }
 
         AcknowledgedSeq = Math.Min(seq, _nextSeq - 1);
-        while (Count > 0 && _firstSeq <= AcknowledgedSeq)
+        while (Count > 0 && FirstSeq <= AcknowledgedSeq)
         {
-            var (keyChars, valueBytes) = Lengths(_head);
-            Bytes -= EstimatedBytes(keyChars, valueBytes);
-            _head += RecordLength(_head);
-            _firstSeq++;
+            var length = RecordLength(_head);
+            // The record's bytes past its header are the key's UTF-16 and the value: SizeOf's parts.
+            Bytes -= ChangeOverheadBytes + length - HeaderBytes(_buffer[_head + FlagsOffset]);
+            _head += length;
             Count--;
         }
 
         if (Count == 0)
         {
             _head = _tail = 0;
-            _firstSeq = _nextSeq;
         }
     }
 
@@ -205,14 +206,10 @@ public sealed class ChangeJournal
         var key = MemoryMarshal.AsBytes(change.Key.AsSpan());
         var flags = (byte)((change.Value is null ? 0 : HasValue) | (change.ExpiresAt is null ? 0 : HasExpiry)
             | (change.Policy is null ? 0 : HasPolicy) | (change.Policy?.DefaultTtlSeconds is null ? 0 : PolicyHasTtl));
-        var length = (long)FixedBytes + key.Length
-            + (change.ExpiresAt is null ? 0 : TimeBytes)
-            + (change.Policy is null ? 0 : PolicyBytes)
-            + (change.Value is null ? 0 : sizeof(int) + change.Value.Length);
+        var length = (long)HeaderBytes(flags) + key.Length + (change.Value?.Length ?? 0);
         var span = Reserve(length);
         BinaryPrimitives.WriteInt32LittleEndian(span, (int)length);
-        BinaryPrimitives.WriteInt64LittleEndian(span[LengthBytes..], change.Seq);
-        var at = LengthBytes + sizeof(long);
+        var at = LengthBytes;
         WriteTime(span[at..], change.At);
         at += TimeBytes;
         span[at++] = (byte)change.Kind;
@@ -241,11 +238,10 @@ public sealed class ChangeJournal
         }
     }
 
-    private BucketChange Read(int offset)
+    private BucketChange Read(int offset, long seq)
     {
         var span = _buffer.AsSpan(offset, RecordLength(offset));
-        var seq = BinaryPrimitives.ReadInt64LittleEndian(span[LengthBytes..]);
-        var at = LengthBytes + sizeof(long);
+        var at = LengthBytes;
         var time = ReadTime(span[at..]);
         at += TimeBytes;
         var kind = (ChangeKind)span[at++];
@@ -279,16 +275,11 @@ public sealed class ChangeJournal
         return new BucketChange(seq, time, kind, key, value, expiresAt, policy);
     }
 
-    /// <summary>The key's length in chars and the value's in bytes of the change at <paramref name="offset"/>, for its <see cref="SizeOf"/>.</summary>
-    private (int KeyChars, int ValueBytes) Lengths(int offset)
-    {
-        var span = _buffer.AsSpan(offset, RecordLength(offset));
-        var flags = span[LengthBytes + sizeof(long) + TimeBytes + 1];
-        var at = FixedBytes - sizeof(int) + ((flags & HasExpiry) != 0 ? TimeBytes : 0) + ((flags & HasPolicy) != 0 ? PolicyBytes : 0);
-        var keyChars = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
-        at += sizeof(int) + (keyChars * sizeof(char));
-        return (keyChars, (flags & HasValue) != 0 ? BinaryPrimitives.ReadInt32LittleEndian(span[at..]) : 0);
-    }
+    /// <summary>A record's bytes besides its key and value: the fixed part, the optional parts its flags announce, the value's length.</summary>
+    private static int HeaderBytes(byte flags) => FixedBytes
+        + ((flags & HasExpiry) != 0 ? TimeBytes : 0)
+        + ((flags & HasPolicy) != 0 ? PolicyBytes : 0)
+        + ((flags & HasValue) != 0 ? sizeof(int) : 0);
 
     private int RecordLength(int offset) => BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(offset));
 

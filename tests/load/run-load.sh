@@ -327,6 +327,14 @@ fsync_rate() { # dir -> 4 KiB writes per second with one fsync each (dd oflag=ds
        END { if (s > 0) printf "%.0f", n / s; else print "n/a" }' <<<"$out"
 }
 
+cold_wrk() { # key label target url keysfile: one PUT run without warm-up, recorded under key
+  local line
+  log "wrk put $3, cold: no warm-up, ${DURATION}s measured"
+  line=$(run_wrk "$2" "$3" "$4" put "$5" "$CONNECTIONS" "$DURATION")
+  record_wrk "$1" "$line"
+  log "  $line"
+}
+
 measure_wrk() { # key label url mode keysfile: warm-up, then a measured run recorded under key
   run_wrk "$2-warmup" buckets "$3" "$4" "$5" "$CONNECTIONS" "$WARMUP" >/dev/null
   local line noise
@@ -416,10 +424,7 @@ phase "HTTP throughput (wrk)"
 LOAD_HTTP=$(machine_load)
 # Cold: the first DURATION s of PUT load on the ceiling as started. Buckets' cold run gets a fresh
 # server of its own (many-buckets phase): here its writes would weigh on the GET cells that follow.
-log "wrk put baseline, cold: no warm-up, ${DURATION}s measured"
-line=$(run_wrk baseline-put-cold baseline "${URL[baseline]}" put "" "$CONNECTIONS" "$DURATION")
-record_wrk baseline.coldput "$line"
-log "  $line"
+cold_wrk baseline.coldput baseline-put-cold baseline "${URL[baseline]}" ""
 for mode in get put mix; do
   for target in buckets baseline webdis; do
     log "wrk $mode $target: ${WARMUP}s warm-up, ${DURATION}s measured, -t$THREADS -c$CONNECTIONS"
@@ -465,10 +470,7 @@ free_port COLD_PORT
 start_buckets cold "$COLD_PORT" InProcess
 bench_tool load --url "http://127.0.0.1:$COLD_PORT" --admin-token "$ADMIN_TOKEN" --buckets 1 --per-bucket "$KEYSPACE" \
   --value-bytes "$VALUE_BYTES" --id-prefix cold- --keys-out "$WORK/cold.keys" >>"$LOGS/load.log" 2>&1 || die "pre-loading the cold server failed"
-log "wrk put buckets, cold (a fresh server's first load): no warm-up, ${DURATION}s measured"
-line=$(run_wrk buckets-put-cold buckets "http://127.0.0.1:$COLD_PORT" put "$WORK/cold.keys" "$CONNECTIONS" "$DURATION")
-record_wrk buckets.coldput "$line"
-log "  $line"
+cold_wrk buckets.coldput buckets-put-cold buckets "http://127.0.0.1:$COLD_PORT" "$WORK/cold.keys"
 stop_pid "$BUCKETS_PID"
 start_buckets many "$MANY_PORT" InProcess
 MANY_PID=$BUCKETS_PID
