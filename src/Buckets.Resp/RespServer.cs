@@ -9,14 +9,14 @@ namespace Buckets.Resp;
 /// <summary>What every RESP connection of a silo shares: settings, the API-key check, the failed-authentication limiter, grains and the connection count.</summary>
 public sealed class RespServer
 {
-    private readonly IGrainFactory _grains;
+    private readonly Core.GrainReferences<IBucketGrain> _grains;
     private long _nextId;
     private int _open;
 
     public RespServer(
         IOptions<RespOptions> options,
         IOptions<Core.LimitsOptions> limits,
-        IGrainFactory grains,
+        Core.GrainReferences<IBucketGrain> grains,
         IApiKeyValidator apiKeys,
         AuthFailureLimiter failures,
         IOptions<Core.Feed.ChangeFeedOptions> feed,
@@ -89,5 +89,5 @@ public sealed class RespServer
 
     public void Close() => Interlocked.Decrement(ref _open);
 
-    public IBucketGrain Bucket(string bucketId) => _grains.GetGrain<IBucketGrain>(bucketId);
+    public IBucketGrain Bucket(string bucketId) => _grains.Get(bucketId);
 }

@@ -17,6 +17,7 @@ public static class RespServiceCollectionExtensions
         services.AddOptions<RespOptions>().BindConfiguration(RespOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RespOptions>, RespOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(typeof(Core.GrainReferences<>));
         services.AddSingleton<RespServer>();
         services.AddSingleton<RespConnectionHandler>();
         services.AddSingleton<ICodeListener, RespListener>();

@@ -74,6 +74,25 @@ public class ParserTests
     }
 
     [Fact]
+    public void TryReadTimeReadsTheTimeAWrittenLineBeginsWith()
+    {
+        var line = TestData.Utf8(EnglangWriter.Format(new EraseRecord(TestData.T0, TestData.Bucket, 1)));
+        Assert.True(EnglangParser.TryReadTime(line, out var at));
+        Assert.Equal(TestData.T0, at);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("hello")]
+    [InlineData("On 2026-02-30 at 00:31:09.123 UTC, bucket 7f3a was erased (change 1).")]
+    [InlineData("On 2026-11-25 at 00:31:09 UTC, bucket 7f3a was erased (change 1).")]
+    public void TryReadTimeRefusesLinesThatDoNotBeginWithATime(string line)
+    {
+        Assert.False(EnglangParser.TryReadTime(TestData.Utf8(line), out var at));
+        Assert.Equal(default, at);
+    }
+
+    [Fact]
     public void RandomBytesNeverThrow() =>
         Gen.Byte.Array[0, 200].Sample(bytes =>
         {

@@ -53,10 +53,13 @@ public sealed class BackupHealth(
 
     public void RecordStored(string bucketId, long lastSeq, TimeSpan? lag)
     {
-        var previous = _buckets.TryGetValue(bucketId, out var known) ? known.LastSeq : lastSeq - 1;
+        var tracked = _buckets.TryGetValue(bucketId, out var known);
+        var previous = tracked ? known!.LastSeq : lastSeq - 1;
         Interlocked.Add(ref _changesStored, Math.Max(0, lastSeq - previous));
         _buckets[bucketId] = new BucketLag(lastSeq, time.GetUtcNow(), lag);
-        if (_buckets.Count > options.Value.MaxTrackedBuckets)
+
+        // Only a new bucket can grow the map, and ConcurrentDictionary.Count takes all its locks.
+        if (!tracked && _buckets.Count > options.Value.MaxTrackedBuckets)
         {
             TrimBuckets();
         }

@@ -42,6 +42,23 @@ public static class EnglangParser
         return true;
     }
 
+    /// <summary>
+    /// Reads only the time a line begins with (<c>On YYYY-MM-DD at HH:MM:SS.fff UTC</c>), without
+    /// checking the rest of the line or its checksum: for lines already validated, where only their
+    /// time is wanted (a batch's lag).
+    /// </summary>
+    public static bool TryReadTime(ReadOnlySpan<byte> line, out DateTimeOffset at)
+    {
+        var c = new BodyCursor(line);
+        if (c.Expect("On "u8) && c.ReadTimestamp(out at))
+        {
+            return true;
+        }
+
+        at = default;
+        return false;
+    }
+
     /// <summary>Parses one line given as a string; a single trailing line feed is ignored.</summary>
     public static bool TryParse(
         string line,

@@ -1,4 +1,5 @@
 using Buckets.Abstractions.Backup;
+using Buckets.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace Buckets.Grains.Backup;
 /// <see cref="BucketGrainOptions.PullMaxBytes"/> (one response must stay far from the sizes that
 /// fail serialization). Buckets left out are reported with <see cref="PullResponse.More"/>.
 /// </summary>
-public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets dirty, ActiveBuckets active, BackupReplicas replicas, IOptions<BucketGrainOptions> options, ILogger<PullCoordinator> logger)
+public sealed partial class PullCoordinator(GrainReferences<IBucketReplicationGrain> grains, DirtyBuckets dirty, ActiveBuckets active, BackupReplicas replicas, IOptions<BucketGrainOptions> options, ILogger<PullCoordinator> logger)
 {
     private readonly BucketGrainOptions _options = options.Value;
 
@@ -108,7 +109,7 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
         {
             try
             {
-                await grains.GetGrain<IBucketReplicationGrain>(id).ForgetReplicaAsync(replica.Id);
+                await grains.Get(id).ForgetReplicaAsync(replica.Id);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -132,7 +133,7 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
     {
         try
         {
-            await grains.GetGrain<IBucketReplicationGrain>(ack.BucketId).AcknowledgeAsync(replica, ack);
+            await grains.Get(ack.BucketId).AcknowledgeAsync(replica, ack);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -145,7 +146,7 @@ public sealed partial class PullCoordinator(IGrainFactory grains, DirtyBuckets d
     {
         try
         {
-            return await grains.GetGrain<IBucketReplicationGrain>(bucketId).AcknowledgeAndCollectAsync(replica, ack, maxChanges);
+            return await grains.Get(bucketId).AcknowledgeAndCollectAsync(replica, ack, maxChanges);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -103,6 +103,7 @@ public static class SiloHostingExtensions
             var pressureIdleAge = sp.GetRequiredService<IOptions<MemoryOptions>>().Value.PressureIdleAge;
             return new DirectReads(grain.DirectReads, grain.IdleTimeout < pressureIdleAge ? grain.IdleTimeout : pressureIdleAge, sp.GetRequiredService<TimeProvider>());
         });
+        services.TryAddSingleton(typeof(GrainReferences<>));
         services.TryAddSingleton<SiloPeers>();
         services.TryAddSingleton<IMemoryGauge, GcMemoryGauge>();
         services.TryAddSingleton<MemoryPressureMonitor>();
