@@ -171,11 +171,20 @@ phase() {
 "
 }
 
-# After a measurement: other builds/tests that ran meanwhile (empty when none).
-interference() {
-  local n
+# Steal and total CPU ticks of the whole machine so far: on a shared host the hypervisor's steal
+# slows every server of a run without any process here being busy (0-13 % measured on 2026-12-03).
+cpu_steal_mark() { awk 'NR == 1 { t = 0; for (i = 2; i <= NF; i++) t += $i; print $9, t }' /proc/stat; }
+
+# After a measurement: other builds/tests that ran meanwhile, and steal time of STEAL_PCT % or more
+# since the mark given (empty when neither).
+STEAL_PCT=${STEAL_PCT:-5}
+interference() { # [steal-mark]
+  local n pct
   n=$(other_builds | grep -c . || true)
   [ "$n" -eq 0 ] || echo " (${n} other build/test processes running at the end)"
+  [ -n "${1:-}" ] || return 0
+  pct=$(cpu_steal_mark | awk -v mark="$1" 'BEGIN { split(mark, m, " ") } { d = $2 - m[2]; printf "%.0f", (d > 0 ? 100 * ($1 - m[1]) / d : 0) }')
+  [ "$pct" -lt "$STEAL_PCT" ] || echo " (${pct}% of the CPU stolen by the hypervisor during the run)"
 }
 
 # Waits (polling every 30 s, at most WAIT_QUIET seconds) until no other build or test runs and the
@@ -337,10 +346,11 @@ cold_wrk() { # key label target url keysfile: one PUT run without warm-up, recor
 
 measure_wrk() { # key label url mode keysfile: warm-up, then a measured run recorded under key
   run_wrk "$2-warmup" buckets "$3" "$4" "$5" "$CONNECTIONS" "$WARMUP" >/dev/null
-  local line noise
+  local line noise mark
+  mark=$(cpu_steal_mark)
   line=$(run_wrk "$2" buckets "$3" "$4" "$5" "$CONNECTIONS" "$DURATION")
   record_wrk "$1" "$line"
-  noise=$(interference)
+  noise=$(interference "$mark")
   [ -z "$noise" ] || { INTERFERED="${INTERFERED:-}wrk $2:$noise; "; log "  interference:$noise"; }
   log "  $line"
 }
@@ -430,13 +440,13 @@ for mode in get put mix; do
     log "wrk $mode $target: ${WARMUP}s warm-up, ${DURATION}s measured, -t$THREADS -c$CONNECTIONS"
     run_wrk "$target-$mode-warmup" "$target" "${URL[$target]}" "$mode" "${KEYS[$target]}" "$CONNECTIONS" "$WARMUP" >/dev/null
     # shellcheck disable=SC2086 # PIDS holds one or two pids
-    ticks0=$(cpu_ticks ${PIDS[$target]})
+    ticks0=$(cpu_ticks ${PIDS[$target]}); mark=$(cpu_steal_mark)
     line=$(run_wrk "$target-$mode" "$target" "${URL[$target]}" "$mode" "${KEYS[$target]}" "$CONNECTIONS" "$DURATION")
     # shellcheck disable=SC2086
     ticks1=$(cpu_ticks ${PIDS[$target]})
     record_wrk "$target.$mode" "$line"
     R[$target.$mode.cpu]=$(calc "($ticks1 - $ticks0) * $TICK_US / $(field "$line" requests)" 1)
-    noise=$(interference)
+    noise=$(interference "$mark")
     [ -z "$noise" ] || { INTERFERED="${INTERFERED:-}wrk $mode $target:$noise; "; log "  interference:$noise"; }
     log "  $line"
   done
