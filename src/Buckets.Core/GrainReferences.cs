@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Buckets.Core;
 
 /// <summary>
@@ -12,14 +10,13 @@ namespace Buckets.Core;
 public sealed class GrainReferences<TGrain>
     where TGrain : IGrainWithStringKey
 {
-    // Dropped whole when full, so any number of grains costs at most this many references (about 150 B each).
+    // Any number of grains costs at most this many references (about 150 B each).
     private const int MaxCachedReferences = 10_000;
 
     private readonly IGrainFactory _factory;
     private readonly GrainType _grainType;
     private readonly GrainInterfaceType _interfaceType;
-    private readonly ConcurrentDictionary<string, TGrain> _references = new(StringComparer.Ordinal);
-    private int _added;
+    private readonly BoundedCache<TGrain> _references = new(MaxCachedReferences);
 
     public GrainReferences(IGrainFactory factory)
     {
@@ -31,21 +28,13 @@ public sealed class GrainReferences<TGrain>
 
     public TGrain Get(string key)
     {
-        if (_references.TryGetValue(key, out var cached))
+        if (_references.TryGet(key, out var cached))
         {
             return cached;
         }
 
         var reference = (TGrain)_factory.GetGrain(GrainId.Create(_grainType, key), _interfaceType);
-        // Counted apart: ConcurrentDictionary.Count takes every lock of the table, and with more
-        // grains in use than the cache holds, every call misses.
-        if (Interlocked.Increment(ref _added) > MaxCachedReferences)
-        {
-            _references.Clear();
-            Volatile.Write(ref _added, 0);
-        }
-
-        _references[key] = reference;
+        _references.Add(key, reference);
         return reference;
     }
 }

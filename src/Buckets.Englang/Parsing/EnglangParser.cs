@@ -9,6 +9,7 @@ namespace Buckets.Englang;
 /// <list type="bullet">
 /// <item><c>static bool TryParse(ReadOnlySpan&lt;byte&gt; lineWithoutNewline, out EnglangRecord? record, out string? error)</c>: the UTF-8 bytes of a line without its line feed.</item>
 /// <item><c>static bool TryParse(string line, out EnglangRecord? record, out string? error)</c>: convenience; one trailing line feed is allowed.</item>
+/// <item><c>static bool TryReadTime(ReadOnlySpan&lt;byte&gt; line, out DateTimeOffset at)</c>: only the time a line already validated begins with.</item>
 /// </list>
 /// The checksum is checked first, then the text must match the grammar in docs/englang.md exactly
 /// (the parser accepts only the canonical spelling the writer produces).
