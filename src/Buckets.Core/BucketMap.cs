@@ -185,11 +185,16 @@ public sealed partial class BucketMap
     private long Record(ChangeKind kind, DateTimeOffset now, string key, byte[]? value = null, DateTimeOffset? expiresAt = null)
     {
         LastSeq++;
-        if (Journal is not null || Feed is not null)
+        if (Feed is not null)
         {
             var change = new BucketChange(LastSeq, now, kind, key, value, expiresAt);
             Journal?.Append(change);
-            Feed?.Append(change);
+            Feed.Append(change);
+        }
+        else
+        {
+            // The journal holds changes as bytes: no change object unless a feed keeps it.
+            Journal?.Append(LastSeq, now, kind, key, value, expiresAt);
         }
 
         return LastSeq;

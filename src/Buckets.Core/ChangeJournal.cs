@@ -17,7 +17,8 @@ namespace Buckets.Core;
 /// a gen0 collection: held as a record, its value array and the list slot pointing at them, every
 /// change was promoted and traced by the collector, and gen1 collections ran four to five times a
 /// second under a write load with backups on (0 with backups off). Bytes hold no references.
-/// <see cref="ChangesAfter"/> decodes the few changes a pull sends, which die young.
+/// A pull writes the changes it sends straight from those bytes (<see cref="TryRead"/>); <see cref="ChangesAfter"/>
+/// decodes them into objects for the few readers that keep them (the change feed).
 /// </remarks>
 public sealed class ChangeJournal
 {
@@ -104,13 +105,20 @@ public sealed class ChangeJournal
     public bool Append(BucketChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (change.Seq != _nextSeq)
+        return Append(change.Seq, change.At, change.Kind, change.Key, change.Value, change.ExpiresAt, change.Policy);
+    }
+
+    /// <summary>Appends the next change from its parts (no <see cref="BucketChange"/> needed); returns false when this append overflowed the journal.</summary>
+    public bool Append(long seq, DateTimeOffset at, ChangeKind kind, string key, byte[]? value, DateTimeOffset? expiresAt, BucketPolicy? policy = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (seq != _nextSeq)
         {
-            throw new InvalidOperationException($"Journal expected change {_nextSeq} but got {change.Seq}.");
+            throw new InvalidOperationException($"Journal expected change {_nextSeq} but got {seq}.");
         }
 
         _nextSeq++;
-        var size = SizeOf(change);
+        var size = EstimatedBytes(key.Length, value?.Length ?? 0);
         // A single change larger than the byte bound is still held: it is the one a snapshot would carry anyway.
         var overflows = Count >= _capacity || (Count > 0 && Bytes + size > _maxBytes);
         if (overflows)
@@ -121,7 +129,7 @@ public sealed class ChangeJournal
             Overflows++;
         }
 
-        Write(change);
+        Write(at, kind, key, value, expiresAt, policy);
         Count++;
         Bytes += size;
         return !overflows;
@@ -133,33 +141,44 @@ public sealed class ChangeJournal
     /// </summary>
     public IReadOnlyList<BucketChange>? ChangesAfter(long afterSeq, int max)
     {
-        if (!HoldsChangesAfter(afterSeq))
+        if (!TryRead(afterSeq, max, out var held))
         {
             return null;
         }
 
-        var first = FirstSeq;
-        var skip = Math.Max(0, afterSeq + 1 - first);
-        var count = (int)Math.Min(max, Count - skip);
-        if (count <= 0)
+        var changes = new List<BucketChange>(held.Count);
+        foreach (var change in held)
         {
-            return [];
-        }
-
-        var offset = _head;
-        for (var i = 0L; i < skip; i++)
-        {
-            offset += RecordLength(offset);
-        }
-
-        var changes = new List<BucketChange>(count);
-        for (var i = 0; i < count; i++)
-        {
-            changes.Add(Read(offset, first + skip + i));
-            offset += RecordLength(offset);
+            changes.Add(change.ToChange());
         }
 
         return changes;
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="max"/> held changes after <paramref name="afterSeq"/> in place, as
+    /// views of the journal's array that are valid until it next changes (a backup batch is written
+    /// from them with no object per change); false when they are not all held any more.
+    /// </summary>
+    public bool TryRead(long afterSeq, int max, out HeldChanges changes)
+    {
+        changes = default;
+        if (!HoldsChangesAfter(afterSeq))
+        {
+            return false;
+        }
+
+        var first = FirstSeq;
+        var skip = Math.Max(0, afterSeq + 1 - first);
+        var count = (int)Math.Max(0, Math.Min(max, Count - skip));
+        var offset = _head;
+        for (var i = 0L; i < skip && i < Count; i++)
+        {
+            offset += RecordLength(offset);
+        }
+
+        changes = new HeldChanges(_buffer.AsSpan(offset, _tail - offset), first + skip, count);
+        return true;
     }
 
     /// <summary>Drops every held change up to and including <paramref name="seq"/>.</summary>
@@ -201,78 +220,41 @@ public sealed class ChangeJournal
         _tail = held;
     }
 
-    private void Write(BucketChange change)
+    private void Write(DateTimeOffset time, ChangeKind kind, string keyText, byte[]? value, DateTimeOffset? expiresAt, BucketPolicy? policy)
     {
-        var key = MemoryMarshal.AsBytes(change.Key.AsSpan());
-        var flags = (byte)((change.Value is null ? 0 : HasValue) | (change.ExpiresAt is null ? 0 : HasExpiry)
-            | (change.Policy is null ? 0 : HasPolicy) | (change.Policy?.DefaultTtlSeconds is null ? 0 : PolicyHasTtl));
-        var length = (long)HeaderBytes(flags) + key.Length + (change.Value?.Length ?? 0);
+        var key = MemoryMarshal.AsBytes(keyText.AsSpan());
+        var flags = (byte)((value is null ? 0 : HasValue) | (expiresAt is null ? 0 : HasExpiry)
+            | (policy is null ? 0 : HasPolicy) | (policy?.DefaultTtlSeconds is null ? 0 : PolicyHasTtl));
+        var length = (long)HeaderBytes(flags) + key.Length + (value?.Length ?? 0);
         var span = Reserve(length);
         BinaryPrimitives.WriteInt32LittleEndian(span, (int)length);
         var at = LengthBytes;
-        WriteTime(span[at..], change.At);
+        WriteTime(span[at..], time);
         at += TimeBytes;
-        span[at++] = (byte)change.Kind;
+        span[at++] = (byte)kind;
         span[at++] = flags;
-        if (change.ExpiresAt is { } expiresAt)
+        if (expiresAt is { } expiry)
         {
-            WriteTime(span[at..], expiresAt);
+            WriteTime(span[at..], expiry);
             at += TimeBytes;
         }
 
-        if (change.Policy is { } policy)
+        if (policy is { } held)
         {
-            span[at++] = (byte)policy.Durability;
-            BinaryPrimitives.WriteInt64LittleEndian(span[at..], policy.DefaultTtlSeconds ?? 0);
+            span[at++] = (byte)held.Durability;
+            BinaryPrimitives.WriteInt64LittleEndian(span[at..], held.DefaultTtlSeconds ?? 0);
             at += sizeof(long);
         }
 
-        BinaryPrimitives.WriteInt32LittleEndian(span[at..], change.Key.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[at..], keyText.Length);
         at += sizeof(int);
         key.CopyTo(span[at..]);
         at += key.Length;
-        if (change.Value is { } value)
+        if (value is not null)
         {
             BinaryPrimitives.WriteInt32LittleEndian(span[at..], value.Length);
             value.CopyTo(span[(at + sizeof(int))..]);
         }
-    }
-
-    private BucketChange Read(int offset, long seq)
-    {
-        var span = _buffer.AsSpan(offset, RecordLength(offset));
-        var at = LengthBytes;
-        var time = ReadTime(span[at..]);
-        at += TimeBytes;
-        var kind = (ChangeKind)span[at++];
-        var flags = span[at++];
-        DateTimeOffset? expiresAt = null;
-        if ((flags & HasExpiry) != 0)
-        {
-            expiresAt = ReadTime(span[at..]);
-            at += TimeBytes;
-        }
-
-        BucketPolicy? policy = null;
-        if ((flags & HasPolicy) != 0)
-        {
-            var ttl = BinaryPrimitives.ReadInt64LittleEndian(span[(at + 1)..]);
-            policy = new BucketPolicy((Durability)span[at], (flags & PolicyHasTtl) != 0 ? ttl : null);
-            at += PolicyBytes;
-        }
-
-        var keyChars = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
-        at += sizeof(int);
-        var key = new string(MemoryMarshal.Cast<byte, char>(span.Slice(at, keyChars * sizeof(char))));
-        at += keyChars * sizeof(char);
-        byte[]? value = null;
-        if ((flags & HasValue) != 0)
-        {
-            var valueBytes = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
-            value = span.Slice(at + sizeof(int), valueBytes).ToArray();
-        }
-
-        return new BucketChange(seq, time, kind, key, value, expiresAt, policy);
     }
 
     /// <summary>A record's bytes besides its key and value: the fixed part, the optional parts its flags announce, the value's length.</summary>
@@ -324,4 +306,112 @@ public sealed class ChangeJournal
     private static DateTimeOffset ReadTime(ReadOnlySpan<byte> span) =>
         new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(span), TimeSpan.Zero)
             .ToOffset(TimeSpan.FromMinutes(BinaryPrimitives.ReadInt16LittleEndian(span[sizeof(long)..])));
+
+    /// <summary>Held changes read in place, in order (see <see cref="TryRead"/>).</summary>
+    public ref struct HeldChanges
+    {
+        private ReadOnlySpan<byte> _rest;
+        private long _nextSeq;
+        private int _remaining;
+
+        internal HeldChanges(ReadOnlySpan<byte> records, long firstSeq, int count)
+        {
+            _rest = records;
+            _nextSeq = firstSeq;
+            _remaining = count;
+            Count = count;
+            Current = default;
+        }
+
+        /// <summary>How many changes this reads.</summary>
+        public int Count { get; }
+
+        public HeldChange Current { get; private set; }
+
+        public readonly HeldChanges GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_remaining == 0)
+            {
+                return false;
+            }
+
+            var length = BinaryPrimitives.ReadInt32LittleEndian(_rest);
+            Current = HeldChange.Decode(_rest[..length], _nextSeq);
+            _rest = _rest[length..];
+            _nextSeq++;
+            _remaining--;
+            return true;
+        }
+    }
+
+    /// <summary>One held change, its key and value views of the journal's array.</summary>
+    public readonly ref struct HeldChange
+    {
+        private HeldChange(long seq, DateTimeOffset at, ChangeKind kind, ReadOnlySpan<char> key, ReadOnlySpan<byte> value, bool hasValue, DateTimeOffset? expiresAt, BucketPolicy? policy)
+        {
+            Seq = seq;
+            At = at;
+            Kind = kind;
+            Key = key;
+            Value = value;
+            HasValue = hasValue;
+            ExpiresAt = expiresAt;
+            Policy = policy;
+        }
+
+        public long Seq { get; }
+
+        public DateTimeOffset At { get; }
+
+        public ChangeKind Kind { get; }
+
+        /// <summary>The key's UTF-16 chars.</summary>
+        public ReadOnlySpan<char> Key { get; }
+
+        /// <summary>The value's bytes (empty when <see cref="HasValue"/> is false).</summary>
+        public ReadOnlySpan<byte> Value { get; }
+
+        public bool HasValue { get; }
+
+        public DateTimeOffset? ExpiresAt { get; }
+
+        public BucketPolicy? Policy { get; }
+
+        /// <summary>A copy that outlives the journal's array.</summary>
+        public BucketChange ToChange() =>
+            new(Seq, At, Kind, new string(Key), HasValue ? Value.ToArray() : null, ExpiresAt, Policy);
+
+        internal static HeldChange Decode(ReadOnlySpan<byte> record, long seq)
+        {
+            var at = LengthBytes;
+            var time = ReadTime(record[at..]);
+            at += TimeBytes;
+            var kind = (ChangeKind)record[at++];
+            var flags = record[at++];
+            DateTimeOffset? expiresAt = null;
+            if ((flags & HasExpiry) != 0)
+            {
+                expiresAt = ReadTime(record[at..]);
+                at += TimeBytes;
+            }
+
+            BucketPolicy? policy = null;
+            if ((flags & HasPolicy) != 0)
+            {
+                var ttl = BinaryPrimitives.ReadInt64LittleEndian(record[(at + 1)..]);
+                policy = new BucketPolicy((Durability)record[at], (flags & PolicyHasTtl) != 0 ? ttl : null);
+                at += PolicyBytes;
+            }
+
+            var keyChars = BinaryPrimitives.ReadInt32LittleEndian(record[at..]);
+            at += sizeof(int);
+            var key = MemoryMarshal.Cast<byte, char>(record.Slice(at, keyChars * sizeof(char)));
+            at += keyChars * sizeof(char);
+            var hasValue = (flags & ChangeJournal.HasValue) != 0;
+            var value = hasValue ? record.Slice(at + sizeof(int), BinaryPrimitives.ReadInt32LittleEndian(record[at..])) : default;
+            return new HeldChange(seq, time, kind, key, value, hasValue, expiresAt, policy);
+        }
+    }
 }

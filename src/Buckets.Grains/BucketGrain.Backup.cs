@@ -265,7 +265,7 @@ public sealed partial class BucketGrain
             return null;
         }
 
-        if (!_tracks.NeedsSnapshot(replica, journal) && journal.ChangesAfter(_tracks.StoredBy(replica), maxChanges) is { } changes)
+        if (!_tracks.NeedsSnapshot(replica, journal) && journal.TryRead(_tracks.StoredBy(replica), maxChanges, out var changes))
         {
             if (changes.Count == 0)
             {

@@ -137,6 +137,36 @@ public sealed class ChangeJournalTests
     }
 
     [Fact]
+    public void ChangesReadInPlaceAreTheHeldChanges()
+    {
+        var journal = new ChangeJournal(capacity: 100, lastSeq: 10);
+        journal.Append(11, Now, ChangeKind.Set, "a\ud800", [7, 8], Now.AddHours(1));
+        journal.Append(12, Now.AddTicks(1), ChangeKind.Delete, "b", null, null);
+        journal.Append(13, Now.AddTicks(2), ChangeKind.Set, "c", [], null);
+
+        Assert.True(journal.TryRead(11, 10, out var held));
+        Assert.Equal(2, held.Count);
+        var read = new List<(long, DateTimeOffset, ChangeKind, string, bool, string, DateTimeOffset?)>();
+        foreach (var change in held)
+        {
+            read.Add((change.Seq, change.At, change.Kind, new string(change.Key), change.HasValue, Convert.ToHexString(change.Value), change.ExpiresAt));
+        }
+
+        Assert.Equal([(12L, Now.AddTicks(1), ChangeKind.Delete, "b", false, "", null), (13L, Now.AddTicks(2), ChangeKind.Set, "c", true, "", null)], read);
+        Assert.True(journal.TryRead(10, 1, out var first));
+        Assert.Equal(1, first.Count);
+        foreach (var change in first)
+        {
+            Assert.Equal((11L, "a\ud800", "0708", Now.AddHours(1)), (change.Seq, new string(change.Key), Convert.ToHexString(change.Value), change.ExpiresAt));
+        }
+
+        Assert.True(journal.TryRead(13, 10, out var none));
+        Assert.Equal(0, none.Count);
+        journal.Acknowledge(12);
+        Assert.False(journal.TryRead(10, 10, out _));
+    }
+
+    [Fact]
     public void AppendsAndAcknowledgementsInAnyOrderKeepExactlyTheUnacknowledgedChanges()
     {
         // The journal moves its changes to the front of its array or into a larger one as it goes:

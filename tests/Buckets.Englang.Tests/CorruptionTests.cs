@@ -46,6 +46,38 @@ public class CorruptionTests
     }
 
     [Fact]
+    public void CheckingAChangeLineAgreesWithParsingItWhateverTheLineSays() =>
+        Gen.Select(Generators.Record, Gen.Int[0, int.MaxValue], Gen.Byte[0, 255], Gen.Bool)
+            .Sample((record, byteChoice, replacement, mutate) =>
+            {
+                // The body is changed and signed again, so the grammar is what decides, not the checksum.
+                var line = System.Text.Encoding.UTF8.GetBytes(EnglangWriter.Format(record).TrimEnd('\n'));
+                var bodyLength = line.AsSpan().LastIndexOf(" [crc "u8);
+                var body = line[..bodyLength];
+                if (mutate)
+                {
+                    body[byteChoice % bodyLength] = replacement;
+                }
+
+                var signed = System.Text.Encoding.ASCII.GetBytes($" [crc {LineChecksum.Compute(body):x8}]");
+                byte[] resigned = [.. body, .. signed];
+
+                var parsed = EnglangParser.TryParse(resigned, out var full, out var parseError);
+                var checkedOk = EnglangParser.TryCheckChange(resigned, out var at, out var bucketId, out var seq, out var checkError);
+
+                Assert.Equal(parsed && full is IChangeRecord, checkedOk);
+                if (checkedOk)
+                {
+                    Assert.Equal((full!.At, full.BucketId, ((IChangeRecord)full).Seq), (at, bucketId, seq));
+                }
+                else if (!parsed && record is IChangeRecord)
+                {
+                    // A damaged change line is refused for the same reason either way.
+                    Assert.Equal(parseError, checkError);
+                }
+            }, iter: 5000);
+
+    [Fact]
     public void ErrorsFormatAsFileLineAndMessage() =>
         Assert.Equal("a.englang:3: expected x", new EnglangError("a.englang", 3, "expected x").ToString());
 

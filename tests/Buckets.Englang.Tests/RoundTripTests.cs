@@ -106,6 +106,31 @@ public class RoundTripTests
         }, iter: 300);
 
     [Fact]
+    public void SetAndDeleteLinesWrittenFromSpansAreTheRecordsLines() =>
+        Gen.Select(Generators.Set, Gen.Bool).Sample((record, expired) =>
+        {
+            var set = (SetRecord)record;
+            var fromSpans = new ArrayBufferWriter<byte>(1);
+            var length = EnglangWriter.WriteSet(fromSpans, set.At, set.BucketId, set.Seq, set.Key.AsSpan(), set.Value, set.ExpiresAt);
+            Assert.Equal(EnglangWriter.Format(set), Encoding.UTF8.GetString(fromSpans.WrittenSpan));
+            Assert.Equal(fromSpans.WrittenCount, length);
+
+            var delete = new DeleteRecord(set.At, set.BucketId, set.Seq, set.Key, expired);
+            fromSpans.ResetWrittenCount();
+            EnglangWriter.WriteDelete(fromSpans, delete.At, delete.BucketId, delete.Seq, delete.Key.AsSpan(), expired);
+            Assert.Equal(EnglangWriter.Format(delete), Encoding.UTF8.GetString(fromSpans.WrittenSpan));
+        }, iter: Iterations);
+
+    [Fact]
+    public void LinesFromSpansRefuseWhatARecordWouldRefuse()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        Assert.Throws<ArgumentOutOfRangeException>(() => EnglangWriter.WriteSet(buffer, TestData.T0, TestData.Bucket, -1, "k", [], null));
+        Assert.Throws<ArgumentNullException>(() => EnglangWriter.WriteDelete(buffer, TestData.T0, null!, 1, "k", expired: false));
+        Assert.Equal(0, buffer.WrittenCount);
+    }
+
+    [Fact]
     public async Task WritingAsynchronouslyGivesTheSameBytes()
     {
         var record = TestData.Set(42, "cart", "3 apples");

@@ -33,37 +33,31 @@ internal static class ChangeLines
                 return false;
             }
 
-            if (!EnglangParser.TryParse(lines.Slice(offset, length), out var record, out var parseError))
+            if (!EnglangParser.TryCheckChange(lines.Slice(offset, length), out var at, out var lineBucketId, out var seq, out var parseError))
             {
                 error = $"line {lineNumber}: {EnglangMessages.Redact(parseError)}";
                 return false;
             }
 
-            if (record is not IChangeRecord change)
+            if (!string.Equals(lineBucketId, bucketId, StringComparison.Ordinal))
             {
-                error = $"line {lineNumber}: a {record.GetType().Name} is not a change record";
-                return false;
-            }
-
-            if (!string.Equals(record.BucketId, bucketId, StringComparison.Ordinal))
-            {
-                error = $"line {lineNumber}: the change is for bucket \"{record.BucketId}\", not \"{bucketId}\"";
+                error = $"line {lineNumber}: the change is for bucket \"{lineBucketId}\", not \"{bucketId}\"";
                 return false;
             }
 
             if (offsets.Count == 0)
             {
-                firstSeq = change.Seq;
+                firstSeq = seq;
             }
-            else if (change.Seq != lastSeq + 1)
+            else if (seq != lastSeq + 1)
             {
-                error = $"line {lineNumber}: change {change.Seq} follows change {lastSeq} (expected change {lastSeq + 1})";
+                error = $"line {lineNumber}: change {seq} follows change {lastSeq} (expected change {lastSeq + 1})";
                 return false;
             }
 
             offsets.Add(offset);
-            lastSeq = change.Seq;
-            lastAt = record.At;
+            lastSeq = seq;
+            lastAt = at;
             offset += length + 1;
         }
 

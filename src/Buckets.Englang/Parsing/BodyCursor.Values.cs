@@ -33,6 +33,9 @@ internal ref partial struct BodyCursor
         return true;
     }
 
+    /// <summary>Checks a quoted text as <see cref="ReadQuoted"/> reads it; one that needs no decoding is passed over without making its string.</summary>
+    public bool SkipQuoted() => TrySkipPlain() || ReadQuoted(out _);
+
     /// <summary>Reads a bucket id: bare (<c>A-Z a-z 0-9 - _ . :</c>) or quoted when it holds anything else.</summary>
     public bool ReadBucketId(out string value)
     {
@@ -84,6 +87,9 @@ internal ref partial struct BodyCursor
         return true;
     }
 
+    /// <summary>Checks a value as <see cref="ReadValue"/> reads it; quoted text that needs no decoding is passed over without copying its bytes.</summary>
+    public bool SkipValue() => TrySkipPlain() || ReadValue(out _);
+
     private bool ReadBase64(out byte[] value)
     {
         value = [];
@@ -132,6 +138,25 @@ internal ref partial struct BodyCursor
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Consumes a quoted text at the cursor when it is plain (<see cref="QuotedText.IsPlain"/>); otherwise consumes nothing and records no error.</summary>
+    private bool TrySkipPlain()
+    {
+        if (_pos >= _text.Length || _text[_pos] != (byte)'"')
+        {
+            return false;
+        }
+
+        var rest = _text[(_pos + 1)..];
+        var end = QuotedText.FindClosingQuote(rest);
+        if (end < 0 || !QuotedText.IsPlain(rest[..end]))
+        {
+            return false;
+        }
+
+        _pos += end + 2;
+        return true;
     }
 
     /// <summary>Finds the quoted text at the cursor without consuming it; the content excludes the quotation marks.</summary>

@@ -9,6 +9,7 @@ namespace Buckets.Englang;
 /// <list type="bullet">
 /// <item><c>static bool TryParse(ReadOnlySpan&lt;byte&gt; lineWithoutNewline, out EnglangRecord? record, out string? error)</c>: the UTF-8 bytes of a line without its line feed.</item>
 /// <item><c>static bool TryParse(string line, out EnglangRecord? record, out string? error)</c>: convenience; one trailing line feed is allowed.</item>
+/// <item><c>static bool TryCheckChange(ReadOnlySpan&lt;byte&gt; lineWithoutNewline, out DateTimeOffset at, out string bucketId, out long seq, out string? error)</c>: checks a change line as <c>TryParse</c> does, without making its record.</item>
 /// <item><c>static bool TryReadTime(ReadOnlySpan&lt;byte&gt; line, out DateTimeOffset at)</c>: only the time a line already validated begins with.</item>
 /// </list>
 /// The checksum is checked first, then the text must match the grammar in docs/englang.md exactly
@@ -35,6 +36,41 @@ public static class EnglangParser
             || !c.Expect("."u8) || !c.ExpectEnd() || record is null)
         {
             record = null;
+            error = c.Error;
+            return false;
+        }
+
+        error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Checks one change line (without its line feed) exactly as <see cref="TryParse(ReadOnlySpan{byte}, out EnglangRecord?, out string?)"/>
+    /// would parse it, and gives only its time, bucket and change number: a backup server validates
+    /// every line it stores, and the records, keys and values of a full parse were most of what it
+    /// allocated per change. Lines that are not change records (snapshot lines) fail.
+    /// </summary>
+    public static bool TryCheckChange(
+        ReadOnlySpan<byte> lineWithoutNewline,
+        out DateTimeOffset at,
+        out string bucketId,
+        out long seq,
+        [NotNullWhen(false)] out string? error)
+    {
+        at = default;
+        bucketId = string.Empty;
+        seq = 0;
+        if (!LineChecksum.TryGetBody(lineWithoutNewline, out var body, out error))
+        {
+            return false;
+        }
+
+        var c = new BodyCursor(body);
+        if (!c.Expect("On "u8) || !c.ReadTimestamp(out at) || !c.Expect(", bucket "u8)
+            || !c.ReadBucketId(out bucketId) || !c.Expect(" "u8)
+            || !EventParser.TryCheckChange(ref c, at, bucketId, out seq)
+            || !c.Expect("."u8) || !c.ExpectEnd())
+        {
             error = c.Error;
             return false;
         }

@@ -64,6 +64,44 @@ internal static class EventParser
         return SnapshotEventParser.TryParse(ref c, at, bucketId, out record) ?? c.Fail(EventNames);
     }
 
+    /// <summary>
+    /// Checks the event of a change line exactly as <see cref="TryParse"/> does and gives only its
+    /// change number: the key and value of a set or deletion (nearly every line a backup stores) are
+    /// checked in place, with no string, value or record made for them.
+    /// </summary>
+    public static bool TryCheckChange(ref BodyCursor c, DateTimeOffset at, string bucketId, out long seq)
+    {
+        seq = 0;
+        if (c.TryConsume("set "u8))
+        {
+            return c.SkipQuoted() && c.Expect(" to "u8) && c.SkipValue() && ReadExpiring(ref c, out _) && ReadChange(ref c, out seq);
+        }
+
+        if (c.TryConsume("deleted "u8))
+        {
+            if (!c.SkipQuoted())
+            {
+                return false;
+            }
+
+            c.TryConsume(" as it expired"u8);
+            return ReadChange(ref c, out seq);
+        }
+
+        if (!TryParse(ref c, at, bucketId, out var record))
+        {
+            return false;
+        }
+
+        if (record is IChangeRecord change)
+        {
+            seq = change.Seq;
+            return true;
+        }
+
+        return c.Fail("a change (a snapshot line is not one)");
+    }
+
     /// <summary>Reads an optional <c>, expiring on TIME</c>.</summary>
     public static bool ReadExpiring(ref BodyCursor c, out DateTimeOffset? expiresAt)
     {

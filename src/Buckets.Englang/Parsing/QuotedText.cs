@@ -8,6 +8,9 @@ internal static class QuotedText
 {
     private const int StackChars = 256;
 
+    /// <summary>True when the text needs no decoding: no escapes, controls or non-ASCII, so its bytes are its content (and valid).</summary>
+    public static bool IsPlain(ReadOnlySpan<byte> content) => content.IndexOfAny(Escaping.TextSpecialBytes) < 0;
+
     /// <summary>Finds the closing quotation mark of a text whose opening mark precedes <paramref name="text"/>; -1 when none.</summary>
     public static int FindClosingQuote(ReadOnlySpan<byte> text)
     {

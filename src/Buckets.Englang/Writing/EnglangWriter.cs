@@ -85,16 +85,63 @@ public static class EnglangWriter
         }
     }
 
-    /// <summary>Writes a validated record into a span of at least <see cref="RecordRules.MaxLineBytes"/> bytes.</summary>
+    /// <summary>
+    /// Appends the line of a set, as <see cref="Write(EnglangRecord, IBufferWriter{byte})"/> writes a
+    /// <see cref="SetRecord"/>, from spans: a backup batch is written from a bucket's journal, which
+    /// holds its changes as bytes, without a key string, value array and record per change.
+    /// </summary>
+    public static int WriteSet(IBufferWriter<byte> output, DateTimeOffset at, string bucketId, long seq, ReadOnlySpan<char> key, ReadOnlySpan<byte> value, DateTimeOffset? expiresAt)
+    {
+        var line = BeginLine(output, at, bucketId, seq, key.Length, value.Length);
+        EventWriter.AppendSet(ref line, key, value, expiresAt, seq);
+        return EndLine(ref line, output);
+    }
+
+    /// <summary>Appends the line of a deletion (<paramref name="expired"/>: a removal at expiry), as a <see cref="DeleteRecord"/> writes it, from a span.</summary>
+    public static int WriteDelete(IBufferWriter<byte> output, DateTimeOffset at, string bucketId, long seq, ReadOnlySpan<char> key, bool expired)
+    {
+        var line = BeginLine(output, at, bucketId, seq, key.Length, 0);
+        EventWriter.AppendDelete(ref line, key, expired, seq);
+        return EndLine(ref line, output);
+    }
+
+    /// <summary>Writes a validated record into a span of at least <see cref="RecordRules.MaxLineBytes(EnglangRecord)"/> bytes.</summary>
     internal static int WriteLine(EnglangRecord record, Span<byte> destination)
     {
         var line = new LineBuilder(destination);
-        line.Append("On "u8);
-        line.AppendTimestamp(record.At);
-        line.Append(", bucket "u8);
-        line.AppendBucketId(record.BucketId);
-        line.Append((byte)' ');
+        AppendStart(ref line, record.At, record.BucketId);
         EventWriter.Write(ref line, record);
+        return AppendEnd(ref line);
+    }
+
+    private static LineBuilder BeginLine(IBufferWriter<byte> output, DateTimeOffset at, string bucketId, long seq, int keyChars, int valueBytes)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(bucketId);
+        ArgumentOutOfRangeException.ThrowIfNegative(seq);
+        var line = new LineBuilder(output.GetSpan(RecordRules.MaxLineBytes(bucketId, keyChars, valueBytes)));
+        AppendStart(ref line, at, bucketId);
+        return line;
+    }
+
+    private static int EndLine(ref LineBuilder line, IBufferWriter<byte> output)
+    {
+        var length = AppendEnd(ref line);
+        output.Advance(length);
+        return length;
+    }
+
+    private static void AppendStart(ref LineBuilder line, DateTimeOffset at, string bucketId)
+    {
+        line.Append("On "u8);
+        line.AppendTimestamp(at);
+        line.Append(", bucket "u8);
+        line.AppendBucketId(bucketId);
+        line.Append((byte)' ');
+    }
+
+    private static int AppendEnd(ref LineBuilder line)
+    {
         line.Append((byte)'.');
         var crc = LineChecksum.Compute(line.Written);
         line.Append(" [crc "u8);

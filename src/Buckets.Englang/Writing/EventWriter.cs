@@ -8,22 +8,10 @@ internal static class EventWriter
         switch (record)
         {
             case SetRecord set:
-                line.Append("set "u8);
-                line.AppendQuoted(set.Key);
-                line.Append(" to "u8);
-                line.AppendValue(set.Value);
-                AppendExpiring(ref line, set.ExpiresAt);
-                AppendChange(ref line, set.Seq);
+                AppendSet(ref line, set.Key, set.Value, set.ExpiresAt, set.Seq);
                 break;
             case DeleteRecord delete:
-                line.Append("deleted "u8);
-                line.AppendQuoted(delete.Key);
-                if (delete.Expired)
-                {
-                    line.Append(" as it expired"u8);
-                }
-
-                AppendChange(ref line, delete.Seq);
+                AppendDelete(ref line, delete.Key, delete.Expired, delete.Seq);
                 break;
             case ExpireRecord expire:
                 line.Append("made "u8);
@@ -59,6 +47,28 @@ internal static class EventWriter
                 SnapshotEventWriter.Write(ref line, record);
                 break;
         }
+    }
+
+    public static void AppendSet(ref LineBuilder line, scoped ReadOnlySpan<char> key, scoped ReadOnlySpan<byte> value, DateTimeOffset? expiresAt, long seq)
+    {
+        line.Append("set "u8);
+        line.AppendQuoted(key);
+        line.Append(" to "u8);
+        line.AppendValue(value);
+        AppendExpiring(ref line, expiresAt);
+        AppendChange(ref line, seq);
+    }
+
+    public static void AppendDelete(ref LineBuilder line, scoped ReadOnlySpan<char> key, bool expired, long seq)
+    {
+        line.Append("deleted "u8);
+        line.AppendQuoted(key);
+        if (expired)
+        {
+            line.Append(" as it expired"u8);
+        }
+
+        AppendChange(ref line, seq);
     }
 
     public static void AppendExpiring(ref LineBuilder line, DateTimeOffset? expiresAt)

@@ -80,7 +80,7 @@ internal ref struct LineBuilder
     }
 
     /// <summary>Appends a .NET string in quotes, escaping as the format requires (including unpaired surrogates).</summary>
-    public void AppendQuoted(string text)
+    public void AppendQuoted(scoped ReadOnlySpan<char> text)
     {
         Append((byte)'"');
         for (var i = 0; i < text.Length; i++)
@@ -112,7 +112,7 @@ internal ref struct LineBuilder
     }
 
     /// <summary>Appends a value: quoted text when <see cref="Escaping.IsTextValue"/>, labelled base64 otherwise.</summary>
-    public void AppendValue(ReadOnlySpan<byte> value)
+    public void AppendValue(scoped ReadOnlySpan<byte> value)
     {
         if (!Escaping.IsTextValue(value))
         {

@@ -22,21 +22,25 @@ internal static class RecordRules
     }
 
     /// <summary>An upper bound on the UTF-8 length of the record's line (checksum and line feed included).</summary>
-    public static int MaxLineBytes(EnglangRecord record) => checked(FixedBytes + QuotedBytes(record.BucketId) + record switch
+    public static int MaxLineBytes(EnglangRecord record) => record switch
     {
-        SetRecord set => QuotedBytes(set.Key) + ValueBytes(set.Value),
-        DeleteRecord delete => QuotedBytes(delete.Key),
-        ExpireRecord expire => QuotedBytes(expire.Key),
-        SnapshotEntryRecord entry => QuotedBytes(entry.Key) + ValueBytes(entry.Value),
-        _ => 0,
-    });
+        SetRecord set => MaxLineBytes(record.BucketId, set.Key.Length, set.Value.Length),
+        DeleteRecord delete => MaxLineBytes(record.BucketId, delete.Key.Length, 0),
+        ExpireRecord expire => MaxLineBytes(record.BucketId, expire.Key.Length, 0),
+        SnapshotEntryRecord entry => MaxLineBytes(record.BucketId, entry.Key.Length, entry.Value.Length),
+        _ => checked(FixedBytes + QuotedBytes(record.BucketId.Length)),
+    };
+
+    /// <summary>An upper bound on the UTF-8 length of a line with a key of <paramref name="keyChars"/> UTF-16 chars and a value of <paramref name="valueBytes"/> bytes.</summary>
+    public static int MaxLineBytes(string bucketId, int keyChars, int valueBytes) =>
+        checked(FixedBytes + QuotedBytes(bucketId.Length) + QuotedBytes(keyChars) + ValueBytes(valueBytes));
 
     // A UTF-16 char never takes more than 8 bytes written (\u{D800}); a value byte never more than
     // 3.5 (U+061C is two bytes and 7 escaped), and base64 needs 4 bytes per 3.
-    private static int QuotedBytes(string text) => checked((text.Length * 8) + 2);
+    private static int QuotedBytes(int chars) => checked((chars * 8) + 2);
 
-    private static int ValueBytes(byte[] value) =>
-        checked(Math.Max(value.Length * 4, Base64.GetMaxEncodedToUtf8Length(value.Length)) + 32);
+    private static int ValueBytes(int bytes) =>
+        checked(Math.Max(bytes * 4, Base64.GetMaxEncodedToUtf8Length(bytes)) + 32);
 
     private static string? Problem(EnglangRecord record)
     {

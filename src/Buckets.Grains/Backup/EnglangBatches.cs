@@ -2,6 +2,7 @@ using System.Buffers;
 using Buckets.Abstractions;
 using Buckets.Core;
 using Buckets.Englang;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace Buckets.Grains.Backup;
 
@@ -10,36 +11,43 @@ internal static class EnglangBatches
 {
     private const int InitialChunkBufferBytes = 64 * 1024;
 
-    // Sentence, timestamps, bucket id, change number and checksum of one line (a set of a 16-byte
-    // key and 32-byte value is about 150 bytes in all), plus a little room for escapes.
-    private const int LineOverheadBytes = 160;
-
-    // The Englang writer's bound on a line: fixed text, at most 8 bytes per key or id character
-    // and 4 per value byte.
-    private const int WorstLineFixedBytes = 512 + 64;
-    private const int WorstBytesPerChar = 8;
-    private const int WorstBytesPerValueByte = 4;
+    // Room per change a batch starts with (a set of a 16-byte key and a 32-byte value is a line of
+    // about 150 bytes); the rented buffer grows for larger ones.
+    private const int InitialBytesPerChange = 192;
 
     /// <summary>
-    /// Writes changes in order until the next would take the lines past <paramref name="maxBytes"/>;
-    /// the first change is always written, however large. Returns the lines and the last change written.
+    /// Writes held changes in order until the next would take the lines past <paramref name="maxBytes"/>;
+    /// the first change is always written, however large. Returns the lines and the last change
+    /// written. The changes are read in place from the journal, and written into a rented buffer:
+    /// only the returned lines are allocated (a record, key and value per change, and a buffer grown
+    /// per batch, were the largest allocations per PUT with backups on in the gc-verbose trace).
     /// </summary>
-    public static (byte[] Englang, long ToSeq) Changes(string bucketId, IReadOnlyList<BucketChange> changes, int maxBytes)
+    public static (byte[] Englang, long ToSeq) Changes(string bucketId, ChangeJournal.HeldChanges changes, int maxBytes)
     {
-        var buffer = new ArrayBufferWriter<byte>(EstimatedBytes(bucketId, changes, maxBytes));
+        using var buffer = new ArrayPoolBufferWriter<byte>((int)Math.Clamp((long)changes.Count * InitialBytesPerChange, 1, maxBytes));
         var kept = 0;
         var toSeq = 0L;
         foreach (var change in changes)
         {
-            EnglangRecord record = change.Kind switch
+            switch (change.Kind)
             {
-                ChangeKind.Set => new SetRecord(change.At, bucketId, change.Seq, change.Key, change.Value!, change.ExpiresAt),
-                ChangeKind.Expire => new ExpireRecord(change.At, bucketId, change.Seq, change.Key, change.ExpiresAt),
-                ChangeKind.Clear => new ClearRecord(change.At, bucketId, change.Seq),
-                ChangeKind.Expired => new DeleteRecord(change.At, bucketId, change.Seq, change.Key, Expired: true),
-                _ => new DeleteRecord(change.At, bucketId, change.Seq, change.Key),
-            };
-            EnglangWriter.Write(record, buffer);
+                case ChangeKind.Set:
+                    EnglangWriter.WriteSet(buffer, change.At, bucketId, change.Seq, change.Key, change.Value, change.ExpiresAt);
+                    break;
+                case ChangeKind.Delete or ChangeKind.Expired:
+                    EnglangWriter.WriteDelete(buffer, change.At, bucketId, change.Seq, change.Key, expired: change.Kind == ChangeKind.Expired);
+                    break;
+                case ChangeKind.Expire:
+                    EnglangWriter.Write(new ExpireRecord(change.At, bucketId, change.Seq, new string(change.Key), change.ExpiresAt), buffer);
+                    break;
+                case ChangeKind.Clear:
+                    EnglangWriter.Write(new ClearRecord(change.At, bucketId, change.Seq), buffer);
+                    break;
+                default:
+                    // Policy changes and restores reach the backup as snapshots, never through the journal.
+                    throw new InvalidOperationException($"A journal holds no {change.Kind} changes.");
+            }
+
             if (kept > 0 && buffer.WrittenCount > maxBytes)
             {
                 break;
@@ -54,32 +62,6 @@ internal static class EnglangBatches
         }
 
         return (buffer.WrittenSpan[..kept].ToArray(), toSeq);
-    }
-
-    /// <summary>
-    /// Room for the lines, sized up front: grown from the writer's default, the buffer was copied
-    /// through every doubling on each pull, about twice the batch in discarded arrays (the largest
-    /// allocation per PUT with backups on, in the gc-verbose trace of a PUT load).
-    /// </summary>
-    private static int EstimatedBytes(string bucketId, IReadOnlyList<BucketChange> changes, int maxBytes)
-    {
-        // The writer reserves a worst-case line (escapes, base64) before each line, so the room for
-        // the last one is its worst case, not its size.
-        long estimate = 0;
-        long worstLine = 0;
-        foreach (var change in changes)
-        {
-            var key = change.Key.Length;
-            var value = change.Value?.Length ?? 0;
-            estimate += LineOverheadBytes + key + value;
-            worstLine = Math.Max(worstLine, WorstLineFixedBytes + (WorstBytesPerChar * (bucketId.Length + key)) + (WorstBytesPerValueByte * value));
-            if (estimate >= maxBytes)
-            {
-                break;
-            }
-        }
-
-        return (int)Math.Min(estimate + worstLine, (long)maxBytes + worstLine);
     }
 
     public static byte[] Snapshot(string bucketId, DateTimeOffset now, long seq, BucketPolicy policy, IEnumerable<KeyValuePair<string, BucketEntry>> entries)
