@@ -35,6 +35,35 @@ public sealed class AuthenticationTests(BucketsApiFactory factory)
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
     }
 
+    [Fact]
+    public async Task Requests_sharing_one_connection_are_each_the_caller_their_own_key_names()
+    {
+        // The caller is a request feature: Kestrel reuses a connection's features, so nothing of one
+        // request's caller may reach the next request on that connection.
+        var first = await factory.MintKeyAsync();
+        var second = await factory.MintKeyAsync();
+        using var client = factory.AnonymousClient();
+        void As(HttpRequestMessage request, string apiKey) => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+
+        using (var put = await client.PutTextAsync("shared-connection", "first's", configure: r => As(r, first.ApiKey)))
+        {
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        using (var anonymous = await client.GetKeyAsync("shared-connection"))
+        {
+            await ProblemAssert.IsAsync(anonymous, HttpStatusCode.Unauthorized, "unauthorized");
+        }
+
+        using (var other = await client.GetKeyAsync("shared-connection", r => As(r, second.ApiKey)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        }
+
+        using var own = await client.GetKeyAsync("shared-connection", r => As(r, first.ApiKey));
+        Assert.Equal("first's", await own.Content.ReadAsStringAsync(Ct));
+    }
+
     [Theory]
     [InlineData("not-a-key")]
     [InlineData("nodot")]
