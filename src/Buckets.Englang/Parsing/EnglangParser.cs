@@ -21,28 +21,8 @@ public static class EnglangParser
     public static bool TryParse(
         ReadOnlySpan<byte> lineWithoutNewline,
         [NotNullWhen(true)] out EnglangRecord? record,
-        [NotNullWhen(false)] out string? error)
-    {
-        record = null;
-        if (!LineChecksum.TryGetBody(lineWithoutNewline, out var body, out error))
-        {
-            return false;
-        }
-
-        var c = new BodyCursor(body);
-        if (!c.Expect("On "u8) || !c.ReadTimestamp(out var at) || !c.Expect(", bucket "u8)
-            || !c.ReadBucketId(out var bucketId) || !c.Expect(" "u8)
-            || !EventParser.TryParse(ref c, at, bucketId, out record)
-            || !c.Expect("."u8) || !c.ExpectEnd() || record is null)
-        {
-            record = null;
-            error = c.Error;
-            return false;
-        }
-
-        error = null;
-        return true;
-    }
+        [NotNullWhen(false)] out string? error) =>
+        TryReadLine(lineWithoutNewline, keep: true, out record, out _, out _, out _, out error) && record is not null;
 
     /// <summary>
     /// Checks one change line (without its line feed) exactly as <see cref="TryParse(ReadOnlySpan{byte}, out EnglangRecord?, out string?)"/>
@@ -55,29 +35,8 @@ public static class EnglangParser
         out DateTimeOffset at,
         out string bucketId,
         out long seq,
-        [NotNullWhen(false)] out string? error)
-    {
-        at = default;
-        bucketId = string.Empty;
-        seq = 0;
-        if (!LineChecksum.TryGetBody(lineWithoutNewline, out var body, out error))
-        {
-            return false;
-        }
-
-        var c = new BodyCursor(body);
-        if (!c.Expect("On "u8) || !c.ReadTimestamp(out at) || !c.Expect(", bucket "u8)
-            || !c.ReadBucketId(out bucketId) || !c.Expect(" "u8)
-            || !EventParser.TryCheckChange(ref c, at, bucketId, out seq)
-            || !c.Expect("."u8) || !c.ExpectEnd())
-        {
-            error = c.Error;
-            return false;
-        }
-
-        error = null;
-        return true;
-    }
+        [NotNullWhen(false)] out string? error) =>
+        TryReadLine(lineWithoutNewline, keep: false, out _, out at, out bucketId, out seq, out error);
 
     /// <summary>
     /// Reads only the time a line begins with (<c>On YYYY-MM-DD at HH:MM:SS.fff UTC</c>), without
@@ -107,5 +66,39 @@ public static class EnglangParser
         var bytes = new byte[Encoding.UTF8.GetByteCount(text)];
         Encoding.UTF8.GetBytes(text, bytes);
         return TryParse(bytes, out record, out error);
+    }
+
+    /// <summary>The checksum, then <c>On TIME, bucket ID EVENT.</c>; the event as <see cref="EventParser.TryParse"/> reads it with <paramref name="keep"/>.</summary>
+    private static bool TryReadLine(
+        ReadOnlySpan<byte> line,
+        bool keep,
+        out EnglangRecord? record,
+        out DateTimeOffset at,
+        out string bucketId,
+        out long seq,
+        [NotNullWhen(false)] out string? error)
+    {
+        record = null;
+        at = default;
+        bucketId = string.Empty;
+        seq = 0;
+        if (!LineChecksum.TryGetBody(line, out var body, out error))
+        {
+            return false;
+        }
+
+        var c = new BodyCursor(body);
+        if (!c.Expect("On "u8) || !c.ReadTimestamp(out at) || !c.Expect(", bucket "u8)
+            || !c.ReadBucketId(out bucketId) || !c.Expect(" "u8)
+            || !EventParser.TryParse(ref c, at, bucketId, keep, out record, out seq)
+            || !c.Expect("."u8) || !c.ExpectEnd() || (keep && record is null))
+        {
+            record = null;
+            error = c.Error;
+            return false;
+        }
+
+        error = null;
+        return true;
     }
 }

@@ -7,31 +7,43 @@ internal static class EventParser
         "an event: \"set\", \"deleted\", \"made\", \"changed its policy\", \"was erased\", \"was cleared\", "
         + "\"began a snapshot\", \"held\" or \"ended the snapshot\"";
 
-    public static bool TryParse(ref BodyCursor c, DateTimeOffset at, string bucketId, out EnglangRecord? record)
+    /// <summary>
+    /// Parses the event into <paramref name="record"/>, and gives a change's number in <paramref name="seq"/>.
+    /// With <paramref name="keep"/> false only a change is accepted and only its number is wanted: the
+    /// key and value of a set or deletion (nearly every line a backup stores) are checked in place and
+    /// no record is made for them (<paramref name="record"/> stays null).
+    /// </summary>
+    public static bool TryParse(ref BodyCursor c, DateTimeOffset at, string bucketId, bool keep, out EnglangRecord? record, out long seq)
     {
-        record = null;
+        seq = 0;
         if (c.TryConsume("set "u8))
         {
-            return ParseSet(ref c, at, bucketId, out record);
+            return ParseSet(ref c, at, bucketId, keep, out record, out seq);
         }
 
         if (c.TryConsume("deleted "u8))
         {
-            if (!c.ReadQuoted(out var key))
-            {
-                return false;
-            }
+            return ParseDelete(ref c, at, bucketId, keep, out record, out seq);
+        }
 
-            var expired = c.TryConsume(" as it expired"u8);
-            if (!ReadChange(ref c, out var seq))
-            {
-                return false;
-            }
+        if (!ParseOther(ref c, at, bucketId, out record))
+        {
+            return false;
+        }
 
-            record = new DeleteRecord(at, bucketId, seq, key, expired);
+        if (record is IChangeRecord change)
+        {
+            seq = change.Seq;
             return true;
         }
 
+        return keep || c.Fail("a change (a snapshot line is not one)");
+    }
+
+    /// <summary>The events other than a set or a deletion, each made into its record.</summary>
+    private static bool ParseOther(ref BodyCursor c, DateTimeOffset at, string bucketId, out EnglangRecord? record)
+    {
+        record = null;
         if (c.TryConsume("made "u8))
         {
             return ParseExpire(ref c, at, bucketId, out record);
@@ -64,44 +76,6 @@ internal static class EventParser
         return SnapshotEventParser.TryParse(ref c, at, bucketId, out record) ?? c.Fail(EventNames);
     }
 
-    /// <summary>
-    /// Checks the event of a change line exactly as <see cref="TryParse"/> does and gives only its
-    /// change number: the key and value of a set or deletion (nearly every line a backup stores) are
-    /// checked in place, with no string, value or record made for them.
-    /// </summary>
-    public static bool TryCheckChange(ref BodyCursor c, DateTimeOffset at, string bucketId, out long seq)
-    {
-        seq = 0;
-        if (c.TryConsume("set "u8))
-        {
-            return c.SkipQuoted() && c.Expect(" to "u8) && c.SkipValue() && ReadExpiring(ref c, out _) && ReadChange(ref c, out seq);
-        }
-
-        if (c.TryConsume("deleted "u8))
-        {
-            if (!c.SkipQuoted())
-            {
-                return false;
-            }
-
-            c.TryConsume(" as it expired"u8);
-            return ReadChange(ref c, out seq);
-        }
-
-        if (!TryParse(ref c, at, bucketId, out var record))
-        {
-            return false;
-        }
-
-        if (record is IChangeRecord change)
-        {
-            seq = change.Seq;
-            return true;
-        }
-
-        return c.Fail("a change (a snapshot line is not one)");
-    }
-
     /// <summary>Reads an optional <c>, expiring on TIME</c>.</summary>
     public static bool ReadExpiring(ref BodyCursor c, out DateTimeOffset? expiresAt)
     {
@@ -120,16 +94,39 @@ internal static class EventParser
         return true;
     }
 
-    private static bool ParseSet(ref BodyCursor c, DateTimeOffset at, string bucketId, out EnglangRecord? record)
+    private static bool ParseSet(ref BodyCursor c, DateTimeOffset at, string bucketId, bool keep, out EnglangRecord? record, out long seq)
     {
         record = null;
-        if (!c.ReadQuoted(out var key) || !c.Expect(" to "u8) || !c.ReadValue(out var value)
-            || !ReadExpiring(ref c, out var expiresAt) || !ReadChange(ref c, out var seq))
+        seq = 0;
+        var key = string.Empty;
+        byte[] value = [];
+        if (!(keep ? c.ReadQuoted(out key) : c.SkipQuoted()) || !c.Expect(" to "u8) || !(keep ? c.ReadValue(out value) : c.SkipValue())
+            || !ReadExpiring(ref c, out var expiresAt) || !ReadChange(ref c, out seq))
         {
             return false;
         }
 
-        record = new SetRecord(at, bucketId, seq, key, value, expiresAt);
+        record = keep ? new SetRecord(at, bucketId, seq, key, value, expiresAt) : null;
+        return true;
+    }
+
+    private static bool ParseDelete(ref BodyCursor c, DateTimeOffset at, string bucketId, bool keep, out EnglangRecord? record, out long seq)
+    {
+        record = null;
+        seq = 0;
+        var key = string.Empty;
+        if (!(keep ? c.ReadQuoted(out key) : c.SkipQuoted()))
+        {
+            return false;
+        }
+
+        var expired = c.TryConsume(" as it expired"u8);
+        if (!ReadChange(ref c, out seq))
+        {
+            return false;
+        }
+
+        record = keep ? new DeleteRecord(at, bucketId, seq, key, expired) : null;
         return true;
     }
 

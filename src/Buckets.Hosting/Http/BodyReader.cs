@@ -23,7 +23,7 @@ public sealed class BodyReader(IOptions<HttpSurfaceOptions> options)
     public long BufferedBytes => Interlocked.Read(ref _buffered);
 
     /// <summary>Reads the body, stopping one byte past <paramref name="limit"/>. Dispose the result.</summary>
-    /// <remarks>A ValueTask: a small body that arrived with its headers is read without allocating a task (about 100 B per PUT).</remarks>
+    /// <remarks>A ValueTask: a small body that arrived with its headers is read without allocating a task (about 60 B per PUT in a gc-verbose trace).</remarks>
     public async ValueTask<RequestBody> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength is { } declared)
