@@ -33,8 +33,19 @@ internal ref partial struct BodyCursor
         return true;
     }
 
-    /// <summary>Checks a quoted text as <see cref="ReadQuoted"/> reads it; one that needs no decoding is passed over without making its string.</summary>
-    public bool SkipQuoted() => TrySkipPlain() || ReadQuoted(out _);
+    /// <summary>Reads a quoted key as <see cref="ReadQuoted"/> does, but one that needs no decoding stays a view of the line.</summary>
+    public bool ReadKey(out KeyText key)
+    {
+        if (TryReadPlain(out var plain))
+        {
+            key = new KeyText(plain, null);
+            return true;
+        }
+
+        var read = ReadQuoted(out var decoded);
+        key = new KeyText(default, decoded);
+        return read;
+    }
 
     /// <summary>Reads a bucket id: bare (<c>A-Z a-z 0-9 - _ . :</c>) or quoted when it holds anything else.</summary>
     public bool ReadBucketId(out string value)
@@ -64,8 +75,21 @@ internal ref partial struct BodyCursor
         return true;
     }
 
-    /// <summary>Reads a value: quoted text, or <c>the bytes (base64) "..."</c> when it is not text.</summary>
-    public bool ReadValue(out byte[] value)
+    /// <summary>Reads a value: quoted text, or <c>the bytes (base64) "..."</c> when it is not text. Quoted text that needs no decoding stays a view of the line.</summary>
+    public bool ReadValue(out ValueBytes value)
+    {
+        if (TryReadPlain(out var plain))
+        {
+            value = new ValueBytes(plain, null);
+            return true;
+        }
+
+        var read = DecodeValue(out var decoded);
+        value = new ValueBytes(default, decoded);
+        return read;
+    }
+
+    private bool DecodeValue(out byte[] value)
     {
         value = [];
         if (TryConsume("the bytes (base64) "u8))
@@ -86,9 +110,6 @@ internal ref partial struct BodyCursor
         _pos += content.Length + 2;
         return true;
     }
-
-    /// <summary>Checks a value as <see cref="ReadValue"/> reads it; quoted text that needs no decoding is passed over without copying its bytes.</summary>
-    public bool SkipValue() => TrySkipPlain() || ReadValue(out _);
 
     private bool ReadBase64(out byte[] value)
     {
@@ -140,9 +161,10 @@ internal ref partial struct BodyCursor
         }
     }
 
-    /// <summary>Consumes a quoted text at the cursor when it is plain (<see cref="QuotedText.IsPlain"/>); otherwise consumes nothing and records no error.</summary>
-    private bool TrySkipPlain()
+    /// <summary>Consumes a quoted text at the cursor when it is plain (<see cref="QuotedText.IsPlain"/>) and gives its content; otherwise consumes nothing and records no error.</summary>
+    private bool TryReadPlain(out ReadOnlySpan<byte> content)
     {
+        content = default;
         if (_pos >= _text.Length || _text[_pos] != (byte)'"')
         {
             return false;
@@ -155,6 +177,7 @@ internal ref partial struct BodyCursor
             return false;
         }
 
+        content = rest[..end];
         _pos += end + 2;
         return true;
     }

@@ -21,8 +21,13 @@ public static class EnglangParser
     public static bool TryParse(
         ReadOnlySpan<byte> lineWithoutNewline,
         [NotNullWhen(true)] out EnglangRecord? record,
-        [NotNullWhen(false)] out string? error) =>
-        TryReadLine(lineWithoutNewline, keep: true, out record, out _, out _, out _, out error) && record is not null;
+        [NotNullWhen(false)] out string? error)
+    {
+        record = TryReadLine(lineWithoutNewline, changesOnly: false, out var at, out var bucketId, out var parsed, out error)
+            ? parsed.ToRecord(at, bucketId)
+            : null;
+        return record is not null;
+    }
 
     /// <summary>
     /// Checks one change line (without its line feed) exactly as <see cref="TryParse(ReadOnlySpan{byte}, out EnglangRecord?, out string?)"/>
@@ -35,8 +40,12 @@ public static class EnglangParser
         out DateTimeOffset at,
         out string bucketId,
         out long seq,
-        [NotNullWhen(false)] out string? error) =>
-        TryReadLine(lineWithoutNewline, keep: false, out _, out at, out bucketId, out seq, out error);
+        [NotNullWhen(false)] out string? error)
+    {
+        var read = TryReadLine(lineWithoutNewline, changesOnly: true, out at, out bucketId, out var parsed, out error);
+        seq = !read ? 0 : parsed.Record is IChangeRecord change ? change.Seq : parsed.Seq;
+        return read;
+    }
 
     /// <summary>
     /// Reads only the time a line begins with (<c>On YYYY-MM-DD at HH:MM:SS.fff UTC</c>), without
@@ -68,20 +77,21 @@ public static class EnglangParser
         return TryParse(bytes, out record, out error);
     }
 
-    /// <summary>The checksum, then <c>On TIME, bucket ID EVENT.</c>; the event as <see cref="EventParser.TryParse"/> reads it with <paramref name="keep"/>.</summary>
-    private static bool TryReadLine(
+    /// <summary>
+    /// The checksum, then <c>On TIME, bucket ID EVENT.</c>, the event as <see cref="EventParser.TryParse"/>
+    /// reads it; with <paramref name="changesOnly"/> a snapshot line fails. The one grammar every reader uses.
+    /// </summary>
+    internal static bool TryReadLine(
         ReadOnlySpan<byte> line,
-        bool keep,
-        out EnglangRecord? record,
+        bool changesOnly,
         out DateTimeOffset at,
         out string bucketId,
-        out long seq,
+        out LineEvent parsed,
         [NotNullWhen(false)] out string? error)
     {
-        record = null;
         at = default;
         bucketId = string.Empty;
-        seq = 0;
+        parsed = default;
         if (!LineChecksum.TryGetBody(line, out var body, out error))
         {
             return false;
@@ -90,10 +100,11 @@ public static class EnglangParser
         var c = new BodyCursor(body);
         if (!c.Expect("On "u8) || !c.ReadTimestamp(out at) || !c.Expect(", bucket "u8)
             || !c.ReadBucketId(out bucketId) || !c.Expect(" "u8)
-            || !EventParser.TryParse(ref c, at, bucketId, keep, out record, out seq)
-            || !c.Expect("."u8) || !c.ExpectEnd() || (keep && record is null))
+            || !EventParser.TryParse(ref c, at, bucketId, out parsed)
+            || (changesOnly && !parsed.IsChange && !c.Fail("a change (a snapshot line is not one)"))
+            || !c.Expect("."u8) || !c.ExpectEnd())
         {
-            record = null;
+            parsed = default;
             error = c.Error;
             return false;
         }

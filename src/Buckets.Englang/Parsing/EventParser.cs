@@ -8,39 +8,43 @@ internal static class EventParser
         + "\"began a snapshot\", \"held\" or \"ended the snapshot\"";
 
     /// <summary>
-    /// Parses the event into <paramref name="record"/>, and gives a change's number in <paramref name="seq"/>.
-    /// With <paramref name="keep"/> false only a change is accepted and only its number is wanted: the
-    /// key and value of a set or deletion (nearly every line a backup stores) are checked in place and
-    /// no record is made for them (<paramref name="record"/> stays null).
+    /// Parses the event into <paramref name="parsed"/>: a set, deletion or snapshot entry as views of
+    /// the line (checked, decoded only where it had to be), any other event as its record.
     /// </summary>
-    public static bool TryParse(ref BodyCursor c, DateTimeOffset at, string bucketId, bool keep, out EnglangRecord? record, out long seq)
+    public static bool TryParse(scoped ref BodyCursor c, DateTimeOffset at, string bucketId, out LineEvent parsed)
     {
-        seq = 0;
+        parsed = default;
         if (c.TryConsume("set "u8))
         {
-            return ParseSet(ref c, at, bucketId, keep, out record, out seq);
+            parsed.Kind = LineEventKind.Set;
+            return c.ReadKey(out parsed.Key) && c.Expect(" to "u8) && c.ReadValue(out parsed.Value)
+                && ReadExpiring(ref c, out parsed.ExpiresAt) && ReadChange(ref c, out parsed.Seq);
         }
 
         if (c.TryConsume("deleted "u8))
         {
-            return ParseDelete(ref c, at, bucketId, keep, out record, out seq);
+            parsed.Kind = LineEventKind.Delete;
+            if (!c.ReadKey(out parsed.Key))
+            {
+                return false;
+            }
+
+            parsed.Expired = c.TryConsume(" as it expired"u8);
+            return ReadChange(ref c, out parsed.Seq);
         }
 
-        if (!ParseOther(ref c, at, bucketId, out record))
+        if (c.TryConsume("held "u8))
         {
-            return false;
+            parsed.Kind = LineEventKind.Held;
+            return c.ReadKey(out parsed.Key) && c.Expect(" as "u8) && c.ReadValue(out parsed.Value)
+                && ReadExpiring(ref c, out parsed.ExpiresAt)
+                && c.Expect(", last written by change "u8) && c.ReadNumber(out parsed.Seq);
         }
 
-        if (record is IChangeRecord change)
-        {
-            seq = change.Seq;
-            return true;
-        }
-
-        return keep || c.Fail("a change (a snapshot line is not one)");
+        return ParseOther(ref c, at, bucketId, out parsed.Record);
     }
 
-    /// <summary>The events other than a set or a deletion, each made into its record.</summary>
+    /// <summary>The events other than a set, a deletion or a snapshot entry, each made into its record.</summary>
     private static bool ParseOther(ref BodyCursor c, DateTimeOffset at, string bucketId, out EnglangRecord? record)
     {
         record = null;
@@ -91,42 +95,6 @@ internal static class EventParser
         }
 
         expiresAt = value;
-        return true;
-    }
-
-    private static bool ParseSet(ref BodyCursor c, DateTimeOffset at, string bucketId, bool keep, out EnglangRecord? record, out long seq)
-    {
-        record = null;
-        seq = 0;
-        var key = string.Empty;
-        byte[] value = [];
-        if (!(keep ? c.ReadQuoted(out key) : c.SkipQuoted()) || !c.Expect(" to "u8) || !(keep ? c.ReadValue(out value) : c.SkipValue())
-            || !ReadExpiring(ref c, out var expiresAt) || !ReadChange(ref c, out seq))
-        {
-            return false;
-        }
-
-        record = keep ? new SetRecord(at, bucketId, seq, key, value, expiresAt) : null;
-        return true;
-    }
-
-    private static bool ParseDelete(ref BodyCursor c, DateTimeOffset at, string bucketId, bool keep, out EnglangRecord? record, out long seq)
-    {
-        record = null;
-        seq = 0;
-        var key = string.Empty;
-        if (!(keep ? c.ReadQuoted(out key) : c.SkipQuoted()))
-        {
-            return false;
-        }
-
-        var expired = c.TryConsume(" as it expired"u8);
-        if (!ReadChange(ref c, out seq))
-        {
-            return false;
-        }
-
-        record = keep ? new DeleteRecord(at, bucketId, seq, key, expired) : null;
         return true;
     }
 

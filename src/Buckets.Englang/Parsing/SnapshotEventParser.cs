@@ -1,6 +1,6 @@
 namespace Buckets.Englang;
 
-/// <summary>Parses the event part of the three snapshot record kinds.</summary>
+/// <summary>Parses the event part of a snapshot's header and footer (its entries are read as <see cref="LineEvent"/>s).</summary>
 internal static class SnapshotEventParser
 {
     /// <summary>Null when no snapshot event starts here; otherwise whether it parsed.</summary>
@@ -17,19 +17,6 @@ internal static class SnapshotEventParser
             }
 
             record = new SnapshotHeaderRecord(at, bucketId, seq, count, durability, ttl);
-            return true;
-        }
-
-        if (c.TryConsume("held "u8))
-        {
-            if (!c.ReadQuoted(out var key) || !c.Expect(" as "u8) || !c.ReadValue(out var value)
-                || !EventParser.ReadExpiring(ref c, out var expiresAt)
-                || !c.Expect(", last written by change "u8) || !c.ReadNumber(out var version))
-            {
-                return false;
-            }
-
-            record = new SnapshotEntryRecord(at, bucketId, key, value, expiresAt, version);
             return true;
         }
 

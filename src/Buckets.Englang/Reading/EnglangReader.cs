@@ -84,6 +84,22 @@ public sealed class EnglangReader : IDisposable
     /// <summary>Reads the next good record; false at the end (bad lines are collected, not returned).</summary>
     public bool TryRead(out EnglangItem item)
     {
+        if (TryReadEvent(out var at, out var bucketId, out var parsed))
+        {
+            item = new EnglangItem(_lineNumber, _source.LineOffset, parsed.ToRecord(at, bucketId));
+            return true;
+        }
+
+        item = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Reads the next good line as its event, without making a record of a set, deletion or snapshot
+    /// entry (see <see cref="LineEvent"/>); valid until the next read. False at the end, as <see cref="TryRead"/>.
+    /// </summary>
+    internal bool TryReadEvent(out DateTimeOffset at, out string bucketId, out LineEvent parsed)
+    {
         while (!IsFinished && _source.MoveNext())
         {
             _lineNumber++;
@@ -99,9 +115,8 @@ public sealed class EnglangReader : IDisposable
                 continue;
             }
 
-            if (EnglangParser.TryParse(_source.Line, out var record, out var error))
+            if (EnglangParser.TryReadLine(_source.Line, changesOnly: false, out at, out bucketId, out parsed, out var error))
             {
-                item = new EnglangItem(_lineNumber, _source.LineOffset, record);
                 return true;
             }
 
@@ -109,7 +124,9 @@ public sealed class EnglangReader : IDisposable
         }
 
         IsFinished = true;
-        item = default;
+        at = default;
+        bucketId = string.Empty;
+        parsed = default;
         return false;
     }
 

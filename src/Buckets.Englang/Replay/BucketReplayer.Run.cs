@@ -66,18 +66,18 @@ public sealed partial class BucketReplayer
 
     private static EnglangError? ReplayOne(BucketReplayer replayer, EnglangReader reader)
     {
-        while (reader.TryRead(out var item))
+        while (reader.TryReadEvent(out var at, out var bucketId, out var parsed))
         {
             if (reader.Errors.Count > 0)
             {
                 return reader.Errors[0];
             }
 
-            if (!replayer.Apply(item.Record, reader.CurrentLine))
+            if (!replayer.Apply(at, bucketId, parsed, reader.CurrentLine))
             {
                 if (replayer.Error is { } error)
                 {
-                    return new EnglangError(reader.FileName, item.LineNumber, error);
+                    return new EnglangError(reader.FileName, reader.LineCount, error);
                 }
 
                 if (replayer.IsStopped)

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
 namespace Buckets.Englang;
 
 /// <summary>
@@ -14,6 +17,11 @@ namespace Buckets.Englang;
 /// </summary>
 public sealed partial class BucketReplayer : IDisposable
 {
+    private const string EntryOutsideSnapshot = "a snapshot entry outside a snapshot (no snapshot was begun)";
+
+    // Keys up to this many characters are looked up from the line's bytes without making a string.
+    private const int StackKeyChars = 256;
+
     private readonly ReplayOptions _options;
     private readonly SequenceTracker _sequence = new();
     private readonly SnapshotCheck _snapshot = new();
@@ -78,15 +86,9 @@ public sealed partial class BucketReplayer : IDisposable
     internal bool Apply(EnglangRecord record, ReadOnlySpan<byte> rawLine)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (IsStopped || Error is not null)
+        if (!Accepts(record.BucketId))
         {
             return false;
-        }
-
-        _bucketId ??= record.BucketId;
-        if (!string.Equals(record.BucketId, _bucketId, StringComparison.Ordinal))
-        {
-            return Fail($"the record is for bucket \"{record.BucketId}\" but bucket \"{_bucketId}\" is being replayed");
         }
 
         if (_snapshot.IsOpen)
@@ -111,18 +113,13 @@ public sealed partial class BucketReplayer : IDisposable
                 _snapshotEntries = new Dictionary<string, ReplayEntry>(StringComparer.Ordinal);
                 return true;
             case SnapshotEntryRecord:
-                return Fail("a snapshot entry outside a snapshot (no snapshot was begun)");
+                return Fail(EntryOutsideSnapshot);
             case SnapshotFooterRecord:
                 return Fail("the end of a snapshot that was never begun");
             case IChangeRecord change:
-                if (ShouldStop(change.Seq, record.At))
+                if (!Admit(change.Seq, record.At))
                 {
                     return false;
-                }
-
-                if (_sequence.CheckChange(change.Seq) is { } changeProblem)
-                {
-                    return Fail(changeProblem);
                 }
 
                 ApplyChange(record);
@@ -133,12 +130,128 @@ public sealed partial class BucketReplayer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Applies one line's event as <see cref="Apply(EnglangRecord, ReadOnlySpan{byte})"/> applies its
+    /// record, but a set, deletion or snapshot entry (nearly every line) without making its record, and
+    /// a key already held without making its string: a replay of a million changes allocated mostly those.
+    /// </summary>
+    internal bool Apply(DateTimeOffset at, string bucketId, in LineEvent parsed, ReadOnlySpan<byte> rawLine)
+    {
+        if (parsed.Kind == LineEventKind.Other)
+        {
+            return Apply(parsed.Record!, rawLine);
+        }
+
+        if (!Accepts(bucketId))
+        {
+            return false;
+        }
+
+        if (parsed.Kind == LineEventKind.Held)
+        {
+            if (!_snapshot.IsOpen)
+            {
+                return Fail(EntryOutsideSnapshot);
+            }
+
+            var key = parsed.Key.ToKey();
+            if (_snapshot.AddEntry(key, parsed.Seq, rawLine) is { } entryProblem)
+            {
+                return Fail(entryProblem);
+            }
+
+            _snapshotEntries[key] = new ReplayEntry(parsed.Value.ToArray(), parsed.ExpiresAt, parsed.Seq);
+            return true;
+        }
+
+        if (_snapshot.IsOpen)
+        {
+            return Fail(ExpectedInsideSnapshot());
+        }
+
+        if (!Admit(parsed.Seq, at))
+        {
+            return false;
+        }
+
+        if (parsed.Kind == LineEventKind.Set)
+        {
+            Set(parsed.Key, new ReplayEntry(parsed.Value.ToArray(), parsed.ExpiresAt, parsed.Seq));
+        }
+        else
+        {
+            Remove(parsed.Key);
+        }
+
+        _sequence.Advance(parsed.Seq);
+        return true;
+    }
+
+    private void Set(in KeyText key, ReplayEntry entry)
+    {
+        _erased = false;
+        if (key.Decoded is not null || key.Plain.Length > StackKeyChars)
+        {
+            _entries[key.ToKey()] = entry;
+            return;
+        }
+
+        Span<char> chars = stackalloc char[StackKeyChars];
+        var lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        CollectionsMarshal.GetValueRefOrAddDefault(lookup, Widen(key.Plain, chars), out _) = entry;
+    }
+
+    private void Remove(in KeyText key)
+    {
+        if (key.Decoded is not null || key.Plain.Length > StackKeyChars)
+        {
+            _entries.Remove(key.ToKey());
+            return;
+        }
+
+        Span<char> chars = stackalloc char[StackKeyChars];
+        _entries.GetAlternateLookup<ReadOnlySpan<char>>().Remove(Widen(key.Plain, chars));
+    }
+
+    /// <summary>A plain key's characters: its ASCII bytes, one each.</summary>
+    private static ReadOnlySpan<char> Widen(ReadOnlySpan<byte> ascii, Span<char> chars)
+    {
+        Ascii.ToUtf16(ascii, chars, out var written);
+        return chars[..written];
+    }
+
+    /// <summary>False (and the record ignored) once the replay stopped or failed, or for a record of another bucket (which fails it).</summary>
+    private bool Accepts(string bucketId)
+    {
+        if (IsStopped || Error is not null)
+        {
+            return false;
+        }
+
+        _bucketId ??= bucketId;
+        return string.Equals(bucketId, _bucketId, StringComparison.Ordinal)
+            || Fail($"the record is for bucket \"{bucketId}\" but bucket \"{_bucketId}\" is being replayed");
+    }
+
+    /// <summary>True when change <paramref name="seq"/> is next and within the stop point; false when it stops or fails the replay.</summary>
+    private bool Admit(long seq, DateTimeOffset at)
+    {
+        if (ShouldStop(seq, at))
+        {
+            return false;
+        }
+
+        return _sequence.CheckChange(seq) is not { } problem || Fail(problem);
+    }
+
+    private string ExpectedInsideSnapshot() => $"expected a snapshot entry or the end of the snapshot as of change {_snapshot.Header!.Seq}";
+
     private bool ApplyInsideSnapshot(EnglangRecord record, ReadOnlySpan<byte> rawLine)
     {
         switch (record)
         {
             case SnapshotEntryRecord entry:
-                if (_snapshot.AddEntry(entry, rawLine) is { } entryProblem)
+                if (_snapshot.AddEntry(entry.Key, entry.Version, rawLine) is { } entryProblem)
                 {
                     return Fail(entryProblem);
                 }
@@ -159,7 +272,7 @@ public sealed partial class BucketReplayer : IDisposable
                 _sequence.Advance(header.Seq);
                 return true;
             default:
-                return Fail($"expected a snapshot entry or the end of the snapshot as of change {_snapshot.Header!.Seq}");
+                return Fail(ExpectedInsideSnapshot());
         }
     }
 

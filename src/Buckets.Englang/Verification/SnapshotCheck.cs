@@ -30,7 +30,7 @@ internal sealed class SnapshotCheck : IDisposable
     }
 
     /// <summary>Adds an entry; returns a problem message or null.</summary>
-    public string? AddEntry(SnapshotEntryRecord entry, ReadOnlySpan<byte> rawLine)
+    public string? AddEntry(string key, long version, ReadOnlySpan<byte> rawLine)
     {
         _entries++;
         if (_withDigest)
@@ -38,13 +38,13 @@ internal sealed class SnapshotCheck : IDisposable
             _digest.AppendLineWithoutNewline(rawLine);
         }
 
-        if (!_keys.Add(entry.Key))
+        if (!_keys.Add(key))
         {
             return "the snapshot holds this key twice";
         }
 
-        return entry.Version > _header!.Seq
-            ? $"the entry was last written by change {entry.Version}, after the snapshot's change {_header.Seq}"
+        return version > _header!.Seq
+            ? $"the entry was last written by change {version}, after the snapshot's change {_header.Seq}"
             : null;
     }
 

@@ -46,7 +46,7 @@ internal sealed class VerificationSession : IDisposable
                 _snapshot.Begin(header, line, rawLine);
                 break;
             case SnapshotEntryRecord entry:
-                Check(file, line, _snapshot.IsOpen ? _snapshot.AddEntry(entry, rawLine) : "a snapshot entry outside a snapshot (no snapshot was begun)");
+                Check(file, line, _snapshot.IsOpen ? _snapshot.AddEntry(entry.Key, entry.Version, rawLine) : "a snapshot entry outside a snapshot (no snapshot was begun)");
                 break;
             case SnapshotFooterRecord footer:
                 Check(file, line, _snapshot.IsOpen ? _snapshot.End(footer) : "the end of a snapshot that was never begun");

@@ -106,8 +106,22 @@ public static class SnapshotWriter
         buffer.ResetWrittenCount();
     }
 
-    private static List<(string Key, byte[] Value, DateTimeOffset? ExpiresAt, long Version)> EntriesOf(ReplayState state) =>
-        [.. state.Entries
-            .OrderBy(pair => pair.Key, StringComparer.Ordinal)
-            .Select(pair => (pair.Key, pair.Value.Value, pair.Value.ExpiresAt, pair.Value.Version))];
+    /// <summary>
+    /// The entries in ordinal key order. The keys alone are sorted: a string array sorts in the
+    /// runtime's shared, precompiled code, where a sort of key and entry pairs (a struct) started in
+    /// unoptimized code and took a sixth of a short replay's time (perf of <c>buckets replay</c>).
+    /// </summary>
+    private static List<(string Key, byte[] Value, DateTimeOffset? ExpiresAt, long Version)> EntriesOf(ReplayState state)
+    {
+        var keys = state.Entries.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        var entries = new List<(string Key, byte[] Value, DateTimeOffset? ExpiresAt, long Version)>(keys.Length);
+        foreach (var key in keys)
+        {
+            var entry = state.Entries[key];
+            entries.Add((key, entry.Value, entry.ExpiresAt, entry.Version));
+        }
+
+        return entries;
+    }
 }
