@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using CsCheck;
 
 namespace Buckets.Englang.Tests;
 
@@ -46,6 +47,29 @@ public class SnapshotWriterTests
 
         var footer = Assert.IsType<SnapshotFooterRecord>(records[^1]);
         Assert.Equal((10L, 3L), (footer.Seq, footer.EntryCount));
+    }
+
+    [Fact]
+    public void EntryLinesAreWhatTheirRecordsWrite()
+    {
+        // The stream writer copies each line's "On TIME, bucket ID " once made and writes the entry
+        // from its parts: every entry line must still be the record's own line, byte for byte.
+        var entry = Gen.Select(Generators.Text, Generators.Value, Generators.MaybeTime, Gen.Long[0, long.MaxValue]);
+        Gen.Select(Generators.Time, Generators.BucketId, entry.Array[0, 6]).Sample((at, bucketId, entries) =>
+        {
+            var unique = entries.DistinctBy(e => e.Item1, StringComparer.Ordinal).ToArray();
+            var buffer = new ArrayBufferWriter<byte>();
+            SnapshotWriter.Write(buffer, bucketId, at, long.MaxValue, "standard", null, unique);
+
+            var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            var lines = text.Split('\n')[1..^2];
+            Assert.Equal(unique.Length, lines.Length);
+            for (var i = 0; i < unique.Length; i++)
+            {
+                var (key, value, expiresAt, version) = unique[i];
+                Assert.Equal(EnglangWriter.Format(new SnapshotEntryRecord(at, bucketId, key, value, expiresAt, version)), lines[i] + "\n");
+            }
+        }, iter: 500);
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public static class EnglangWriter
         return length;
     }
 
-    private static void AppendStart(ref LineBuilder line, DateTimeOffset at, string bucketId)
+    internal static void AppendStart(ref LineBuilder line, DateTimeOffset at, string bucketId)
     {
         line.Append("On "u8);
         line.AppendTimestamp(at);
@@ -140,7 +140,7 @@ public static class EnglangWriter
         line.Append((byte)' ');
     }
 
-    private static int AppendEnd(ref LineBuilder line)
+    internal static int AppendEnd(ref LineBuilder line)
     {
         line.Append((byte)'.');
         var crc = LineChecksum.Compute(line.Written);

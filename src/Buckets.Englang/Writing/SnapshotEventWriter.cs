@@ -18,13 +18,7 @@ internal static class SnapshotEventWriter
                 EventWriter.AppendTtl(ref line, header.DefaultTtl);
                 break;
             case SnapshotEntryRecord entry:
-                line.Append("held "u8);
-                line.AppendQuoted(entry.Key);
-                line.Append(" as "u8);
-                line.AppendValue(entry.Value);
-                EventWriter.AppendExpiring(ref line, entry.ExpiresAt);
-                line.Append(", last written by change "u8);
-                line.AppendNumber(entry.Version);
+                AppendHeld(ref line, entry.Key, entry.Value, entry.ExpiresAt, entry.Version);
                 break;
             case SnapshotFooterRecord footer:
                 line.Append("ended the snapshot as of change "u8);
@@ -37,5 +31,17 @@ internal static class SnapshotEventWriter
             default:
                 throw new ArgumentException($"Unknown record type {record.GetType().Name}.", nameof(record));
         }
+    }
+
+    /// <summary>The event of a snapshot entry: <c>held KEY as VALUE[, expiring on TIME], last written by change N</c>.</summary>
+    public static void AppendHeld(ref LineBuilder line, string key, byte[] value, DateTimeOffset? expiresAt, long version)
+    {
+        line.Append("held "u8);
+        line.AppendQuoted(key);
+        line.Append(" as "u8);
+        line.AppendValue(value);
+        EventWriter.AppendExpiring(ref line, expiresAt);
+        line.Append(", last written by change "u8);
+        line.AppendNumber(version);
     }
 }

@@ -11,6 +11,10 @@ namespace Buckets.Englang;
 public sealed class SnapshotStreamWriter : IDisposable
 {
     private readonly SnapshotDigest _digest = new();
+
+    // "On TIME, bucket ID ": the same for every line of one snapshot, so an entry copies it instead
+    // of formatting it again (snapshots of a million entries are written at compaction and moves).
+    private readonly byte[] _start;
     private readonly DateTimeOffset _at;
     private readonly string _bucketId;
     private readonly long _seq;
@@ -26,6 +30,10 @@ public sealed class SnapshotStreamWriter : IDisposable
         _seq = seq;
         _count = entryCount;
         Header = new SnapshotHeaderRecord(at, bucketId, seq, entryCount, durability, defaultTtl);
+        ArgumentNullException.ThrowIfNull(bucketId);
+        var line = new LineBuilder(new byte[RecordRules.MaxLineBytes(bucketId, 0, 0)]);
+        EnglangWriter.AppendStart(ref line, at, bucketId);
+        _start = line.Written.ToArray();
     }
 
     /// <summary>The header this snapshot begins with.</summary>
@@ -49,7 +57,17 @@ public sealed class SnapshotStreamWriter : IDisposable
             throw new InvalidOperationException($"An entry can only follow the header, and at most {_count} of them.");
         }
 
-        Write(new SnapshotEntryRecord(_at, _bucketId, key, value, expiresAt, version), output, _digest);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentOutOfRangeException.ThrowIfNegative(version);
+        var span = output.GetSpan(RecordRules.MaxLineBytes(_bucketId, key.Length, value.Length));
+        var line = new LineBuilder(span);
+        line.Append(_start);
+        SnapshotEventWriter.AppendHeld(ref line, key, value, expiresAt, version);
+        var length = EnglangWriter.AppendEnd(ref line);
+        _digest.AppendLine(span[..length]);
+        output.Advance(length);
         _written++;
     }
 
