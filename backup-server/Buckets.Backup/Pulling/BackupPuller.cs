@@ -42,10 +42,11 @@ public sealed partial class BackupPuller(
             emptyPulls = busy ? 0 : emptyPulls == int.MaxValue ? emptyPulls : emptyPulls + 1;
             var settings = options.Value;
 
-            // Work costs per bucket per pull (a grain call to collect, one to acknowledge), so under
-            // load rounds are spaced by BusyInterval: changes gather into fewer, larger batches.
+            // Work costs per bucket per pull (a grain call to collect, one to acknowledge, a write),
+            // so under load rounds are spaced by BusyInterval, and further apart the longer they take
+            // (BusyShare): changes gather into fewer, larger batches.
             var pause = busy
-                ? settings.BusyInterval - time.GetElapsedTime(roundStarted)
+                ? BusyCycle(time.GetElapsedTime(roundStarted), settings) - time.GetElapsedTime(roundStarted)
                 : emptyPulls < settings.ActivePulls ? settings.ActiveInterval : settings.Interval;
             if (pause > TimeSpan.Zero)
             {
@@ -59,6 +60,14 @@ public sealed partial class BackupPuller(
                 }
             }
         }
+    }
+
+    /// <summary>How long after a busy round began the next one starts, given how long it took.</summary>
+    internal static TimeSpan BusyCycle(TimeSpan roundTook, PullOptions settings)
+    {
+        var byShare = roundTook / settings.BusyShare;
+        var longest = settings.Interval > settings.BusyInterval ? settings.Interval : settings.BusyInterval;
+        return byShare < settings.BusyInterval ? settings.BusyInterval : byShare > longest ? longest : byShare;
     }
 
     /// <summary>One pull of one silo; true when it returned work that all stored (pull again soon).</summary>
