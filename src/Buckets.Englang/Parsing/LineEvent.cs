@@ -72,14 +72,9 @@ internal readonly ref struct KeyText(ReadOnlySpan<byte> plain, string? decoded)
 /// <summary>A value as read from a line: its bytes in place when quoted text that needed no decoding, else the decoded bytes.</summary>
 internal readonly ref struct ValueBytes(ReadOnlySpan<byte> plain, byte[]? decoded)
 {
-    /// <summary>The value when it had to be decoded (escapes, non-ASCII text or base64), else null.</summary>
-    public byte[]? Decoded { get; } = decoded;
-
-    /// <summary>The value's bytes (the line's own when it needed no decoding).</summary>
-    public ReadOnlySpan<byte> Span => Decoded ?? _plain;
-
     private readonly ReadOnlySpan<byte> _plain = plain;
+    private readonly byte[]? _decoded = decoded;
 
-    /// <summary>The value as an array of its own.</summary>
-    public byte[] ToArray() => Decoded ?? _plain.ToArray();
+    /// <summary>The value as an array of its own: the one decoding made (escapes, non-ASCII text or base64), else a copy of the line's bytes.</summary>
+    public byte[] ToArray() => _decoded ?? _plain.ToArray();
 }

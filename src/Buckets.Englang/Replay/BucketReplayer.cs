@@ -154,14 +154,7 @@ public sealed partial class BucketReplayer : IDisposable
                 return Fail(EntryOutsideSnapshot);
             }
 
-            var key = parsed.Key.ToKey();
-            if (_snapshot.AddEntry(key, parsed.Seq, rawLine) is { } entryProblem)
-            {
-                return Fail(entryProblem);
-            }
-
-            _snapshotEntries[key] = new ReplayEntry(parsed.Value.ToArray(), parsed.ExpiresAt, parsed.Seq);
-            return true;
+            return AddSnapshotEntry(parsed.Key.ToKey(), new ReplayEntry(parsed.Value.ToArray(), parsed.ExpiresAt, parsed.Seq), rawLine);
         }
 
         if (_snapshot.IsOpen)
@@ -184,6 +177,17 @@ public sealed partial class BucketReplayer : IDisposable
         }
 
         _sequence.Advance(parsed.Seq);
+        return true;
+    }
+
+    private bool AddSnapshotEntry(string key, ReplayEntry entry, ReadOnlySpan<byte> rawLine)
+    {
+        if (_snapshot.AddEntry(key, entry.Version, rawLine) is { } problem)
+        {
+            return Fail(problem);
+        }
+
+        _snapshotEntries[key] = entry;
         return true;
     }
 
@@ -251,13 +255,7 @@ public sealed partial class BucketReplayer : IDisposable
         switch (record)
         {
             case SnapshotEntryRecord entry:
-                if (_snapshot.AddEntry(entry.Key, entry.Version, rawLine) is { } entryProblem)
-                {
-                    return Fail(entryProblem);
-                }
-
-                _snapshotEntries[entry.Key] = new ReplayEntry(entry.Value, entry.ExpiresAt, entry.Version);
-                return true;
+                return AddSnapshotEntry(entry.Key, new ReplayEntry(entry.Value, entry.ExpiresAt, entry.Version), rawLine);
             case SnapshotFooterRecord footer:
                 var header = _snapshot.Header!;
                 if (_snapshot.End(footer) is { } footerProblem)
