@@ -185,18 +185,9 @@ public sealed partial class BucketMap
     private long Record(ChangeKind kind, DateTimeOffset now, string key, byte[]? value = null, DateTimeOffset? expiresAt = null)
     {
         LastSeq++;
-        if (Feed is not null)
-        {
-            var change = new BucketChange(LastSeq, now, kind, key, value, expiresAt);
-            Journal?.Append(change);
-            Feed.Append(change);
-        }
-        else
-        {
-            // The journal holds changes as bytes: no change object unless a feed keeps it.
-            Journal?.Append(LastSeq, now, kind, key, value, expiresAt);
-        }
-
+        // The journal holds changes as bytes: a change object is made only for a feed that keeps it.
+        Journal?.Append(LastSeq, now, kind, key, value, expiresAt);
+        Feed?.Append(new BucketChange(LastSeq, now, kind, key, value, expiresAt));
         return LastSeq;
     }
 

@@ -45,8 +45,9 @@ public sealed partial class BackupPuller(
             // Work costs per bucket per pull (a grain call to collect, one to acknowledge, a write),
             // so under load rounds are spaced by BusyInterval, and further apart the longer they take
             // (BusyShare): changes gather into fewer, larger batches.
+            var took = time.GetElapsedTime(roundStarted);
             var pause = busy
-                ? BusyCycle(time.GetElapsedTime(roundStarted), settings) - time.GetElapsedTime(roundStarted)
+                ? BusyCycle(took, settings) - took
                 : emptyPulls < settings.ActivePulls ? settings.ActiveInterval : settings.Interval;
             if (pause > TimeSpan.Zero)
             {

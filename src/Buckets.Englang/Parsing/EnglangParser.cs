@@ -43,7 +43,7 @@ public static class EnglangParser
         [NotNullWhen(false)] out string? error)
     {
         var read = TryReadLine(lineWithoutNewline, changesOnly: true, out at, out bucketId, out var parsed, out error);
-        seq = !read ? 0 : parsed.Record is IChangeRecord change ? change.Seq : parsed.Seq;
+        seq = read ? parsed.ChangeSeq : 0;
         return read;
     }
 

@@ -47,6 +47,9 @@ internal ref struct LineEvent
     /// <summary>True when the line is a change record (as opposed to a snapshot line).</summary>
     public readonly bool IsChange => Kind is LineEventKind.Set or LineEventKind.Delete || Record is IChangeRecord;
 
+    /// <summary>The change number of a change record (see <see cref="IsChange"/>).</summary>
+    public readonly long ChangeSeq => Record is IChangeRecord change ? change.Seq : Seq;
+
     /// <summary>The event as its record.</summary>
     public readonly EnglangRecord ToRecord(DateTimeOffset at, string bucketId) => Kind switch
     {
