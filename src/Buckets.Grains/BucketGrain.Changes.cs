@@ -197,7 +197,7 @@ public sealed partial class BucketGrain
             BucketChange? change = item.Record switch
             {
                 SetRecord set => new(set.Seq, set.At, ChangeKind.Set, set.Key, set.Value, set.ExpiresAt),
-                DeleteRecord delete => new(delete.Seq, delete.At, delete.Expired ? ChangeKind.Expired : ChangeKind.Delete, delete.Key),
+                DeleteRecord delete => new(delete.Seq, delete.At, delete.Expired ? ChangeKind.Expired : ChangeKind.Delete, delete.Key, null, delete.Deadline),
                 ExpireRecord expire => new(expire.Seq, expire.At, ChangeKind.Expire, expire.Key, null, expire.ExpiresAt),
                 ClearRecord clear => new(clear.Seq, clear.At, ChangeKind.Clear, ""),
                 EraseRecord erase => new(erase.Seq, erase.At, ChangeKind.Clear, ""),

@@ -66,8 +66,9 @@ internal static class Generators
     public static readonly Gen<EnglangRecord> Set = Gen.Select(Time, BucketId, Seq, Text, Value, MaybeTime,
         (at, bucket, seq, key, value, expires) => (EnglangRecord)new SetRecord(at, bucket, seq, key, value, expires));
 
-    public static readonly Gen<EnglangRecord> Delete = Gen.Select(Time, BucketId, Seq, Text,
-        (at, bucket, seq, key) => (EnglangRecord)new DeleteRecord(at, bucket, seq, key));
+    /// <summary>Deletions, removals at expiry with their deadline, and removals at expiry written before deadlines were.</summary>
+    public static readonly Gen<EnglangRecord> Delete = Gen.Select(Time, BucketId, Seq, Text, Gen.Int[0, 2], Time,
+        (at, bucket, seq, key, shape, deadline) => (EnglangRecord)new DeleteRecord(at, bucket, seq, key, Expired: shape > 0, Deadline: shape == 2 ? deadline : null));
 
     public static readonly Gen<EnglangRecord> Expire = Gen.Select(Time, BucketId, Seq, Text, MaybeTime,
         (at, bucket, seq, key, expires) => (EnglangRecord)new ExpireRecord(at, bucket, seq, key, expires));

@@ -32,6 +32,24 @@ public class GoldenTests
     }
 
     [Fact]
+    public void TheDocumentedExpiredDeletionNamesItsDeadlineAndTheOldFormStillReads()
+    {
+        var record = new DeleteRecord(
+            new DateTimeOffset(2026, 11, 25, 0, 31, 12, 623, TimeSpan.Zero), "7f3a", 45, "session",
+            Expired: true, Deadline: new DateTimeOffset(2026, 11, 25, 0, 31, 12, 500, TimeSpan.Zero));
+        var line = EnglangWriter.Format(record);
+
+        Assert.Equal(
+            "On 2026-11-25 at 00:31:12.623 UTC, bucket 7f3a deleted \"session\" as it expired on 2026-11-25 at 00:31:12.500 UTC (change 45). [crc 5739859f]\n",
+            line);
+        Assert.Contains(line.TrimEnd('\n'), File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "englang.md")), StringComparison.Ordinal);
+
+        // Logs written before the deadline was recorded say only "as it expired": they read back with none.
+        var old = Assert.Single(TestData.Read(TestData.Utf8(EnglangWriter.Format(record with { Deadline = null }))).Items).Record;
+        Assert.Equal(record with { Deadline = null }, old);
+    }
+
+    [Fact]
     public void EveryRecordKindWritesExactlyItsGoldenLine() =>
         Assert.Equal(ExpectedLines, GoldenExamples.AllLines());
 

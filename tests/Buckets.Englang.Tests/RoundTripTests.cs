@@ -107,7 +107,7 @@ public class RoundTripTests
 
     [Fact]
     public void SetAndDeleteLinesWrittenFromSpansAreTheRecordsLines() =>
-        Gen.Select(Generators.Set, Gen.Bool).Sample((record, expired) =>
+        Gen.Select(Generators.Set, Gen.Bool, Generators.MaybeTime).Sample((record, expired, deadline) =>
         {
             var set = (SetRecord)record;
             var fromSpans = new ArrayBufferWriter<byte>(1);
@@ -115,9 +115,9 @@ public class RoundTripTests
             Assert.Equal(EnglangWriter.Format(set), Encoding.UTF8.GetString(fromSpans.WrittenSpan));
             Assert.Equal(fromSpans.WrittenCount, length);
 
-            var delete = new DeleteRecord(set.At, set.BucketId, set.Seq, set.Key, expired);
+            var delete = new DeleteRecord(set.At, set.BucketId, set.Seq, set.Key, expired, expired ? deadline : null);
             fromSpans.ResetWrittenCount();
-            EnglangWriter.WriteDelete(fromSpans, delete.At, delete.BucketId, delete.Seq, delete.Key.AsSpan(), expired);
+            EnglangWriter.WriteDelete(fromSpans, delete.At, delete.BucketId, delete.Seq, delete.Key.AsSpan(), expired, delete.Deadline);
             Assert.Equal(EnglangWriter.Format(delete), Encoding.UTF8.GetString(fromSpans.WrittenSpan));
         }, iter: Iterations);
 
@@ -126,7 +126,7 @@ public class RoundTripTests
     {
         var buffer = new ArrayBufferWriter<byte>();
         Assert.Throws<ArgumentOutOfRangeException>(() => EnglangWriter.WriteSet(buffer, TestData.T0, TestData.Bucket, -1, "k", [], null));
-        Assert.Throws<ArgumentNullException>(() => EnglangWriter.WriteDelete(buffer, TestData.T0, null!, 1, "k", expired: false));
+        Assert.Throws<ArgumentNullException>(() => EnglangWriter.WriteDelete(buffer, TestData.T0, null!, 1, "k", expired: false, deadline: null));
         Assert.Equal(0, buffer.WrittenCount);
     }
 
@@ -180,6 +180,7 @@ public class RoundTripTests
             new PolicyRecord(TestData.T0, TestData.Bucket, 1, "standard", TimeSpan.FromMilliseconds(1500)),
             new PolicyRecord(TestData.T0, TestData.Bucket, 1, "standard", TimeSpan.FromSeconds(-1)),
             new DeleteRecord(TestData.T0, TestData.Bucket, -1, "k"),
+            new DeleteRecord(TestData.T0, TestData.Bucket, 1, "k", Expired: false, Deadline: TestData.T0),
             new SnapshotFooterRecord(TestData.T0, TestData.Bucket, 1, 0, "ABCDEF"),
             new SnapshotHeaderRecord(TestData.T0, TestData.Bucket, 1, -5, "cache", null),
             new SetRecord(TestData.T0, TestData.Bucket, 1, null!, [], null),

@@ -134,6 +134,7 @@ public sealed class ChangeFeedTests : IAsyncLifetime
         Assert.Equal([brief, brief + 1, .. versions], read.Select(change => change.GetProperty("change").GetInt64()));
         Assert.Equal(["set", "expired"], read.Take(2).Select(change => change.GetProperty("kind").GetString()));
         Assert.Equal("brief", read[1].GetProperty("key").GetString());
+        Assert.Equal(read[0].GetProperty("expiresAt").GetDateTimeOffset(), read[1].GetProperty("expiresAt").GetDateTimeOffset());
         Assert.Equal(Enumerable.Range(0, versions.Count).Select(i => "v" + i.ToString(CultureInfo.InvariantCulture)), read.Skip(2).Select(change => change.GetProperty("value").GetString()));
     }
 

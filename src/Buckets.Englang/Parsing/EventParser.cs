@@ -30,7 +30,7 @@ internal static class EventParser
             }
 
             parsed.Expired = c.TryConsume(" as it expired"u8);
-            return ReadChange(ref c, out parsed.Seq);
+            return (!parsed.Expired || ReadDeadline(ref c, out parsed.ExpiresAt)) && ReadChange(ref c, out parsed.Seq);
         }
 
         if (c.TryConsume("held "u8))
@@ -127,6 +127,24 @@ internal static class EventParser
         }
 
         record = new ExpireRecord(at, bucketId, seq, key, expiresAt);
+        return true;
+    }
+
+    /// <summary>Reads the optional <c> on TIME</c> of <c>as it expired</c>: lines written before it was recorded have none.</summary>
+    private static bool ReadDeadline(ref BodyCursor c, out DateTimeOffset? deadline)
+    {
+        deadline = null;
+        if (!c.TryConsume(" on "u8))
+        {
+            return true;
+        }
+
+        if (!c.ReadTimestamp(out var value))
+        {
+            return false;
+        }
+
+        deadline = value;
         return true;
     }
 

@@ -39,6 +39,7 @@ internal ref struct LineEvent
     /// <summary>The value of a set or held entry.</summary>
     public ValueBytes Value;
 
+    /// <summary>The expiry of a set or held entry; the deadline a deletion "as it expired" reached.</summary>
     public DateTimeOffset? ExpiresAt;
 
     /// <summary>True for a deletion "as it expired".</summary>
@@ -54,7 +55,7 @@ internal ref struct LineEvent
     public readonly EnglangRecord ToRecord(DateTimeOffset at, string bucketId) => Kind switch
     {
         LineEventKind.Set => new SetRecord(at, bucketId, Seq, Key.ToKey(), Value.ToArray(), ExpiresAt),
-        LineEventKind.Delete => new DeleteRecord(at, bucketId, Seq, Key.ToKey(), Expired),
+        LineEventKind.Delete => new DeleteRecord(at, bucketId, Seq, Key.ToKey(), Expired, ExpiresAt),
         LineEventKind.Held => new SnapshotEntryRecord(at, bucketId, Key.ToKey(), Value.ToArray(), ExpiresAt, Seq),
         _ => Record!,
     };

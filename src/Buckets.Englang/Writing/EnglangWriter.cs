@@ -97,11 +97,14 @@ public static class EnglangWriter
         return EndLine(ref line, output);
     }
 
-    /// <summary>Appends the line of a deletion (<paramref name="expired"/>: a removal at expiry), as a <see cref="DeleteRecord"/> writes it, from a span.</summary>
-    public static int WriteDelete(IBufferWriter<byte> output, DateTimeOffset at, string bucketId, long seq, ReadOnlySpan<char> key, bool expired)
+    /// <summary>
+    /// Appends the line of a deletion, as a <see cref="DeleteRecord"/> writes it, from a span:
+    /// <paramref name="expired"/> for a removal at expiry, which reached <paramref name="deadline"/>.
+    /// </summary>
+    public static int WriteDelete(IBufferWriter<byte> output, DateTimeOffset at, string bucketId, long seq, ReadOnlySpan<char> key, bool expired, DateTimeOffset? deadline)
     {
         var line = BeginLine(output, at, bucketId, seq, key.Length, 0);
-        EventWriter.AppendDelete(ref line, key, expired, seq);
+        EventWriter.AppendDelete(ref line, key, expired, deadline, seq);
         return EndLine(ref line, output);
     }
 

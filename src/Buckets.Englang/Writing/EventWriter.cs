@@ -11,7 +11,7 @@ internal static class EventWriter
                 AppendSet(ref line, set.Key, set.Value, set.ExpiresAt, set.Seq);
                 break;
             case DeleteRecord delete:
-                AppendDelete(ref line, delete.Key, delete.Expired, delete.Seq);
+                AppendDelete(ref line, delete.Key, delete.Expired, delete.Deadline, delete.Seq);
                 break;
             case ExpireRecord expire:
                 line.Append("made "u8);
@@ -59,13 +59,18 @@ internal static class EventWriter
         AppendChange(ref line, seq);
     }
 
-    public static void AppendDelete(ref LineBuilder line, scoped ReadOnlySpan<char> key, bool expired, long seq)
+    public static void AppendDelete(ref LineBuilder line, scoped ReadOnlySpan<char> key, bool expired, DateTimeOffset? deadline, long seq)
     {
         line.Append("deleted "u8);
         line.AppendQuoted(key);
         if (expired)
         {
             line.Append(" as it expired"u8);
+            if (deadline is { } value)
+            {
+                line.Append(" on "u8);
+                line.AppendTimestamp(value);
+            }
         }
 
         AppendChange(ref line, seq);

@@ -57,7 +57,8 @@ internal static class RecordRules
         return record switch
         {
             SetRecord set => KeyAndValue(set.Key, set.Value),
-            DeleteRecord delete => Key(delete.Key),
+            DeleteRecord delete => Key(delete.Key)
+                ?? (delete.Deadline is not null && !delete.Expired ? "Deadline is written only for a deletion as it expired." : null),
             ExpireRecord expire => Key(expire.Key),
             PolicyRecord policy => Policy(policy.Durability, policy.DefaultTtl),
             SnapshotHeaderRecord header => Count(header.EntryCount) ?? Policy(header.Durability, header.DefaultTtl),

@@ -35,7 +35,7 @@ internal static class EnglangBatches
                     EnglangWriter.WriteSet(buffer, change.At, bucketId, change.Seq, change.Key, change.Value, change.ExpiresAt);
                     break;
                 case ChangeKind.Delete or ChangeKind.Expired:
-                    EnglangWriter.WriteDelete(buffer, change.At, bucketId, change.Seq, change.Key, expired: change.Kind == ChangeKind.Expired);
+                    EnglangWriter.WriteDelete(buffer, change.At, bucketId, change.Seq, change.Key, expired: change.Kind == ChangeKind.Expired, change.ExpiresAt);
                     break;
                 case ChangeKind.Expire:
                     EnglangWriter.Write(new ExpireRecord(change.At, bucketId, change.Seq, new string(change.Key), change.ExpiresAt), buffer);
