@@ -19,15 +19,7 @@ public sealed partial class BucketGrain
             return;
         }
 
-        EnsureExpiryTimer();
-        ReportMetrics();
-        if (_map.Journal is { } journal && journal.Overflows != _seenOverflows)
-        {
-            _seenOverflows = journal.Overflows;
-            _metrics.JournalOverflowed();
-            GrainsLog.JournalOverflowed(_logger, BucketId, _options.JournalCapacity, _options.JournalMaxBytes);
-        }
-
+        AfterChange();
         if (_policy.Durability == Durability.Critical)
         {
             try
@@ -39,6 +31,19 @@ public sealed partial class BucketGrain
                 // The push acknowledged changes (or forced a snapshot): the silo's view must follow.
                 ReportMetrics();
             }
+        }
+    }
+
+    /// <summary>What follows every change at once, in the change's own turn: all of <see cref="AfterWriteAsync"/> but a critical bucket's push.</summary>
+    private void AfterChange()
+    {
+        EnsureExpiryTimer();
+        ReportMetrics();
+        if (_map.Journal is { } journal && journal.Overflows != _seenOverflows)
+        {
+            _seenOverflows = journal.Overflows;
+            _metrics.JournalOverflowed();
+            GrainsLog.JournalOverflowed(_logger, BucketId, _options.JournalCapacity, _options.JournalMaxBytes);
         }
     }
 

@@ -29,6 +29,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     private readonly SiloPeers _peers;
     private readonly MemoryPressure _memory;
     private readonly DirectReads _directReads;
+    private readonly DirectWrites _directWrites;
     private readonly IPersistentState<BucketMetadata> _metadata;
     private readonly ILogger<BucketGrain> _logger;
     private BucketMap _map;
@@ -55,6 +56,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         SiloPeers peers,
         MemoryPressure memory,
         DirectReads directReads,
+        DirectWrites directWrites,
         [PersistentState("metadata", BucketMetadata.StorageName)] IPersistentState<BucketMetadata> metadata,
         ILogger<BucketGrain> logger)
     {
@@ -70,6 +72,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
         _peers = peers;
         _memory = memory;
         _directReads = directReads;
+        _directWrites = directWrites;
         _metadata = metadata;
         _logger = logger;
         _map = new BucketMap(_limits);
@@ -141,12 +144,18 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     {
         RequireValidSet(command.Key, command.Value, command.TtlSeconds);
         await EnsureReadyAsync();
+        var result = SetReady(command);
+        await AfterWriteAsync(result.Succeeded);
+        return result;
+    }
+
+    /// <summary>The set itself, on a bucket that serves: a call's and a direct write's (<see cref="SetDirectly"/>).</summary>
+    private WriteResult SetReady(SetCommand command)
+    {
         RequireMemoryForNewData();
         RequireRoomForUnstoredChanges();
         var now = Now;
-        var result = _map.Set(command.Key, command.Value, ExpiryFor(command.TtlSeconds, now), command.IfVersion, command.CreateOnly, now);
-        await AfterWriteAsync(result.Succeeded);
-        return result;
+        return _map.Set(command.Key, command.Value, ExpiryFor(command.TtlSeconds, now), command.IfVersion, command.CreateOnly, now);
     }
 
     public async ValueTask<WriteResult> DeleteAsync(string key, long? ifVersion)
@@ -301,9 +310,10 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     }
 
     /// <summary>
-    /// Lists the map for direct reads exactly while one answers as a call would: the bucket serves,
-    /// is not critical and is not leaving. Runs after every change of those (all end in
-    /// <see cref="ReportMetrics"/> or call it), a field test when nothing changed.
+    /// Lists the map for direct reads, and the bucket for direct writes, exactly while they answer as
+    /// a call would: the bucket serves, is not critical (whose writes await the backup) and is not
+    /// leaving. Runs after every change of those (all end in <see cref="ReportMetrics"/> or call it),
+    /// a field test when nothing changed.
     /// </summary>
     private void UpdateDirectReads()
     {
@@ -313,5 +323,7 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
             _directReads.List(BucketId, _listedMap, readable);
             _listedMap = readable;
         }
+
+        UpdateDirectWrites(readable is not null);
     }
 }

@@ -14,6 +14,7 @@ public sealed class FakeBackupClient : IBackupClient
     private readonly ConcurrentDictionary<string, byte> _failing = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ChangeBatch>> _appended = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<byte[]>> _states = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StateReadHold> _heldReads = new(StringComparer.Ordinal);
     private long _epoch;
 
     public bool IsEnabled => true;
@@ -46,8 +47,35 @@ public sealed class FakeBackupClient : IBackupClient
         return Task.FromResult(new BackupAck(batch.BucketId, batch.Epoch, AckStatus.Stored, batch.ToSeq));
     }
 
-    public Task<IReadOnlyList<byte[]>?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken) =>
-        Task.FromResult(_states.GetValueOrDefault(bucketId));
+    /// <summary>
+    /// The next read of <paramref name="bucketId"/>'s saved state waits until the returned gate opens;
+    /// <paramref name="reading"/> completes once that read is waiting.
+    /// </summary>
+    public TaskCompletionSource HoldStateRead(string bucketId, out Task reading)
+    {
+        var hold = new StateReadHold();
+        _heldReads[bucketId] = hold;
+        reading = hold.Reading.Task;
+        return hold.Gate;
+    }
+
+    public async Task<IReadOnlyList<byte[]>?> ReadStateAsync(string bucketId, long? atSeq, DateTimeOffset? atTime, CancellationToken cancellationToken)
+    {
+        if (_heldReads.TryRemove(bucketId, out var hold))
+        {
+            hold.Reading.SetResult();
+            await hold.Gate.Task.WaitAsync(cancellationToken);
+        }
+
+        return _states.GetValueOrDefault(bucketId);
+    }
 
     public Task EraseAsync(string bucketId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private sealed class StateReadHold
+    {
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Reading { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Buckets.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Buckets.Grains.Tests;
 
@@ -38,6 +39,37 @@ public sealed class IdleDeactivationTests(ShortIdleClusterFixture fixture) : ICl
 
         // A cache bucket has no backup: reactivation starts empty, proving the memory was dropped.
         Assert.Null(await bucket.GetAsync("k"));
+    }
+
+    [Fact]
+    public async Task ABucketWrittenOnlyDirectlyIsNotIdle()
+    {
+        var id = "direct-busy-" + Guid.NewGuid().ToString("N");
+        var bucket = fixture.Grains.GetGrain<IBucketGrain>(id);
+        // A cache bucket comes back empty: had it been collected while written, its first keys would be gone.
+        await bucket.SetPolicyAsync(new BucketPolicy(Durability.Cache, null));
+        var writes = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<DirectWrites>();
+        var (direct, called) = (0, 0);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; clock.Elapsed < TimeSpan.FromSeconds(5); i++)
+        {
+            var command = new SetCommand("k" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), [1]);
+            if (writes.TrySet(id, command) is { } pending && await pending is not null)
+            {
+                direct++;
+            }
+            else
+            {
+                // What a request does when the bucket asks for a call: the call is what counts as use.
+                await bucket.SetAsync(command);
+                called++;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(direct + called, (await bucket.GetStatsAsync()).Entries);
+        Assert.InRange(called, 2, direct / 4);
     }
 
     private static async Task<int> CountActivationsAsync(IManagementGrain management, string grainType)

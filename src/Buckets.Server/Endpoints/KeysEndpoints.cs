@@ -163,7 +163,7 @@ public static class KeysEndpoints
             value = body.ToArray();
         }
 
-        var result = await grains.Get(caller.BucketId).SetAsync(new SetCommand(key!, value, ttlSeconds, ifVersion, createOnly));
+        var result = await grains.SetAsync(caller.BucketId, new SetCommand(key!, value, ttlSeconds, ifVersion, createOnly));
         if (result.Succeeded)
         {
             http.Response.Headers.ETag = EntityTags.Format(result.Version);

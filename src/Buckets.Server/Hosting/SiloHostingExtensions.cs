@@ -100,9 +100,9 @@ public static class SiloHostingExtensions
         services.TryAddSingleton(sp =>
         {
             var grain = sp.GetRequiredService<IOptions<BucketGrainOptions>>().Value;
-            var pressureIdleAge = sp.GetRequiredService<IOptions<MemoryOptions>>().Value.PressureIdleAge;
-            return new DirectReads(grain.DirectReads, grain.IdleTimeout < pressureIdleAge ? grain.IdleTimeout : pressureIdleAge, sp.GetRequiredService<TimeProvider>());
+            return new DirectReads(grain.DirectReads, IdleAge(sp), sp.GetRequiredService<TimeProvider>());
         });
+        services.TryAddSingleton(sp => new DirectWrites(sp.GetRequiredService<IOptions<BucketGrainOptions>>().Value.DirectWrites, IdleAge(sp)));
         services.TryAddSingleton(typeof(GrainReferences<>));
         services.TryAddSingleton<SiloPeers>();
         services.TryAddSingleton<IMemoryGauge, GcMemoryGauge>();
@@ -114,6 +114,14 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>Grain-level silo settings: the grain directory and idle collection of buckets.</summary>
+    /// <summary>The least time without calls after which a bucket may be collected: its idle timeout, or the shorter age memory pressure collects at.</summary>
+    private static TimeSpan IdleAge(IServiceProvider services)
+    {
+        var idleTimeout = services.GetRequiredService<IOptions<BucketGrainOptions>>().Value.IdleTimeout;
+        var pressureIdleAge = services.GetRequiredService<IOptions<MemoryOptions>>().Value.PressureIdleAge;
+        return idleTimeout < pressureIdleAge ? idleTimeout : pressureIdleAge;
+    }
+
     public static ISiloBuilder AddBucketsGrains(this ISiloBuilder silo)
     {
         // The default directory loses the entries a dead silo owned, so a second activation of a

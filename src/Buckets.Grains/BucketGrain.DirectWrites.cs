@@ -1,0 +1,90 @@
+using Buckets.Abstractions;
+
+namespace Buckets.Grains;
+
+/// <summary>
+/// Sets that arrive without a grain call (<see cref="DirectWrites"/>). Orleans runs this activation's
+/// work one piece at a time, but a call that awaits lets other work run before it ends; the calls it
+/// serves are not interleaved, so a direct set runs only while no such call is in progress, and then
+/// runs to its end without awaiting. That makes it one turn as a call's would be: ordered with every
+/// other change of the bucket, never inside a restore, a policy change or a migration.
+/// </summary>
+public sealed partial class BucketGrain : IIncomingGrainCallFilter
+{
+    // Calls started and not yet ended, but for the feed's reads (interleaved with everything by design).
+    private int _callsInProgress;
+    private long _lastCallTimestamp;
+    private bool _listedForWrites;
+
+    async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.MethodName == nameof(IBucketGrain.ReadChangesAsync))
+        {
+            await context.Invoke();
+            return;
+        }
+
+        _callsInProgress++;
+        _lastCallTimestamp = _time.GetTimestamp();
+        try
+        {
+            await context.Invoke();
+        }
+        finally
+        {
+            _callsInProgress--;
+        }
+    }
+
+    /// <summary>Queues <paramref name="command"/> on this activation; the task gives its result, or <c>null</c> when it must come as a call.</summary>
+    internal Task<WriteResult?> SetDirectly(SetCommand command)
+    {
+        var set = new DirectSet(this, command);
+        GrainContext.Scheduler.QueueAction(set.Run);
+        return set.Task;
+    }
+
+    /// <summary>Follows the direct-read listing: a bucket that may be read without a call may also be written without one.</summary>
+    private void UpdateDirectWrites(bool listed)
+    {
+        if (listed != _listedForWrites)
+        {
+            _directWrites.List(BucketId, this, listed);
+            _listedForWrites = listed;
+        }
+    }
+
+    /// <summary>Whether a direct set may run now as a call would: listed, no call in progress, none due.</summary>
+    private bool TakesDirectWrites =>
+        _listedForWrites && _callsInProgress == 0 && _time.GetElapsedTime(_lastCallTimestamp) < _directWrites.CallEvery;
+
+    /// <summary>A direct set and its completion; runs on the activation's scheduler.</summary>
+    private sealed class DirectSet(BucketGrain bucket, SetCommand command)
+        : TaskCompletionSource<WriteResult?>(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public void Run()
+        {
+            if (!bucket.TakesDirectWrites)
+            {
+                SetResult(null);
+                return;
+            }
+
+            try
+            {
+                bucket.RequireValidSet(command.Key, command.Value, command.TtlSeconds);
+                var result = bucket.SetReady(command);
+                if (result.Succeeded)
+                {
+                    bucket.AfterChange();
+                }
+
+                SetResult(result);
+            }
+            catch (Exception e)
+            {
+                SetException(e);
+            }
+        }
+    }
+}
