@@ -162,10 +162,16 @@ public sealed partial class BucketGrain : Grain, IBucketGrain, IBucketReplicatio
     {
         RequireValidKey(key);
         await EnsureReadyAsync();
-        RequireRoomForUnstoredChanges();
-        var result = _map.Delete(key, ifVersion, Now);
+        var result = DeleteReady(key, ifVersion);
         await AfterWriteAsync(result.Succeeded);
         return result;
+    }
+
+    /// <summary>The deletion itself, on a bucket that serves: a call's and a direct write's (<see cref="DeleteDirectly"/>).</summary>
+    private WriteResult DeleteReady(string key, long? ifVersion)
+    {
+        RequireRoomForUnstoredChanges();
+        return _map.Delete(key, ifVersion, Now);
     }
 
     public async ValueTask<KeyPage> ListKeysAsync(string prefix, string? after, int limit)

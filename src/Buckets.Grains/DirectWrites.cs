@@ -4,13 +4,13 @@ using Buckets.Abstractions;
 namespace Buckets.Grains;
 
 /// <summary>
-/// The buckets active on this silo that requests here may write without a grain call. A call costs
-/// its messages, argument copies, callback and response bookkeeping (about a fifth of a PUT's CPU,
-/// measured in docs/benchmarks.md); a direct write runs the same set on the bucket's own scheduler, so
-/// it is still one turn of the bucket among its others. The bucket lists itself exactly while it lists
-/// its map for direct reads (serving, not critical, not leaving), and a direct write it cannot take
-/// as a call would be taken (another call in progress, a call due for idle accounting, the listing
-/// withdrawn meanwhile) answers "call me" instead. Thread-safe.
+/// The buckets active on this silo that requests here may write (set, delete) without a grain call.
+/// A call costs its messages, argument copies, callback and response bookkeeping (about a fifth of a
+/// PUT's CPU, measured in docs/benchmarks.md); a direct write runs the same write on the bucket's own
+/// scheduler, so it is still one turn of the bucket among its others. The bucket lists itself exactly
+/// while it lists its map for direct reads (serving, not critical, not leaving), and a direct write
+/// it cannot take as a call would be taken (another call in progress, a call due for idle accounting,
+/// the first unstored change, the listing withdrawn meanwhile) answers "call me" instead. Thread-safe.
 /// </summary>
 public sealed class DirectWrites
 {
@@ -41,6 +41,10 @@ public sealed class DirectWrites
     /// </summary>
     public Task<WriteResult?>? TrySet(string bucketId, SetCommand command) =>
         _listed.TryGetValue(bucketId, out var bucket) ? bucket.SetDirectly(command) : null;
+
+    /// <summary>Deletes <paramref name="key"/> through the bucket's own scheduler, as <see cref="TrySet"/>.</summary>
+    public Task<WriteResult?>? TryDelete(string bucketId, string key, long? ifVersion) =>
+        _listed.TryGetValue(bucketId, out var bucket) ? bucket.DeleteDirectly(key, ifVersion) : null;
 
     /// <summary>Lists <paramref name="bucket"/> as <paramref name="bucketId"/>'s writer, or withdraws it. Called by the owning bucket only.</summary>
     internal void List(string bucketId, BucketGrain bucket, bool listed)

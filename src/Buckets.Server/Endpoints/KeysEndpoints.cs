@@ -195,7 +195,7 @@ public static class KeysEndpoints
             return Problems.BadRequest("invalid-precondition", "If-None-Match is not supported on DELETE.");
         }
 
-        var result = await grains.Get(caller.BucketId).DeleteAsync(key!, ifVersion);
+        var result = await grains.DeleteAsync(caller.BucketId, key!, ifVersion);
         return result.Outcome == WriteOutcome.Deleted ? BodilessHttpResult.NoContent : WriteProblems.For(result.Outcome, key!);
     }
 

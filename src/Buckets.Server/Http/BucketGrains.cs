@@ -19,5 +19,9 @@ public sealed class BucketGrains(GrainReferences<IBucketGrain> references, Direc
     public async ValueTask<WriteResult> SetAsync(string bucketId, SetCommand command) =>
         (directWrites.TrySet(bucketId, command) is { } direct ? await direct : null) ?? await Get(bucketId).SetAsync(command);
 
+    /// <summary>Deletes one entry, directly or through a call as <see cref="SetAsync"/>.</summary>
+    public async ValueTask<WriteResult> DeleteAsync(string bucketId, string key, long? ifVersion) =>
+        (directWrites.TryDelete(bucketId, key, ifVersion) is { } direct ? await direct : null) ?? await Get(bucketId).DeleteAsync(key, ifVersion);
+
     public IBucketGrain Get(string bucketId) => references.Get(bucketId);
 }
